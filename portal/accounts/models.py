@@ -1,0 +1,148 @@
+"""Users and roles.
+
+Every user holds exactly one role (a single column, so nobody can hold two of the three separated
+administrator roles). Officials are bound to a region, information officers to one enterprise;
+platform operators and base managers get object grants through django-guardian.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.regions.models import RegionLevel
+
+
+class Role(models.TextChoices):
+    NONE = "none", _("未分配角色")
+    ENTERPRISE = "enterprise", _("企业信息员")
+    OFFICIAL = "official", _("主管部门人员")
+    PLATFORM_OPERATOR = "platform_operator", _("服务平台运营单位")
+    BASE_MANAGER = "base_manager", _("创业基地管理机构")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from portal.accounts.scoping import scope_for
+
+        return scope_for(user).users(self)
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.NONE)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("所属地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officials",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                name="official_has_region",
+                condition=~Q(role="official") | Q(region__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="enterprise_officer_has_enterprise",
+                condition=~Q(role="enterprise") | Q(enterprise__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="admins_are_not_superusers",
+                condition=~Q(role__in=["system_admin", "security_admin", "audit_admin"]) | Q(is_superuser=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def is_official(self) -> bool:
+        return self.role == Role.OFFICIAL and self.region_id is not None
+
+    @property
+    def is_province_official(self) -> bool:
+        return self.is_official and self.region.level == RegionLevel.PROVINCE
+
+    @property
+    def is_county_official(self) -> bool:
+        return self.is_official and self.region.level == RegionLevel.COUNTY
+
+    @property
+    def role_label(self) -> str:
+        if self.is_official:
+            return {
+                RegionLevel.PROVINCE: _("省级主管部门"),
+                RegionLevel.CITY: _("市级主管部门"),
+                RegionLevel.COUNTY: _("县级主管部门"),
+            }[self.region.level]
+        return self.get_role_display()
+
+
+class EnterpriseRegistration(models.Model):
+    """An enterprise's request for an account, decided by the official of its county."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("已驳回")
+
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    name = models.CharField(_("企业名称"), max_length=128)
+    region = models.ForeignKey("regions.Region", verbose_name=_("所在县(市、区)"), on_delete=models.PROTECT)
+    industry = models.ForeignKey("enterprises.Industry", verbose_name=_("所属行业"), on_delete=models.PROTECT)
+    contact_name = models.CharField(_("联系人"), max_length=64)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    email = models.EmailField(_("电子邮箱"))
+    username = models.CharField(_("登录名"), max_length=150)
+    password_hash = models.CharField(max_length=128, editable=False)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.TextField(_("审核意见"), blank=True)
+
+    objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("企业注册申请")
+        verbose_name_plural = _("企业注册申请")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=Q(status="pending"), name="one_pending_registration_per_code"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.credit_code})"

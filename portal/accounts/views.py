@@ -1,0 +1,180 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.core.forms import apply_errors
+from portal.enterprises.models import Enterprise
+
+from . import selectors, services
+from .forms import (
+    AccountCreateForm,
+    DecisionForm,
+    LoginForm,
+    PortalPasswordChangeForm,
+    RegistrationForm,
+    RoleForm,
+)
+from .models import Role, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def password_change(request):
+    form = PortalPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(user=request.user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("core:dashboard")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        services.change_password(user=form.user, new_password=form.cleaned_data["new_password1"])
+        messages.success(self.request, _("密码已重置,请使用新密码登录。"))
+        return redirect(self.success_url)
+
+
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("password1", "password2")}
+        try:
+            services.register_enterprise(data=data, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            apply_errors(form, exc, password_field="password1")
+        else:
+            return render(request, "accounts/register_done.html", {"region": data["region"]})
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def registrations(request):
+    status = request.GET.get("status", "pending")
+    qs = selectors.registration_list(user=request.user, status=status or None)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/registrations.html", {"page": page, "status": status})
+
+
+@login_required
+def registration_decide(request, pk: int):
+    registration = selectors.registration_for_decision(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_registration(actor=request.user, registration=registration,
+                                         approve=form.cleaned_data["approve"], reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已处理注册申请:%(name)s") % {"name": registration.name})
+            return redirect("accounts:registrations")
+    return render(request, "accounts/registration_decide.html", {"registration": registration, "form": form})
+
+
+@login_required
+def users(request):
+    if request.user.role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) and not request.user.is_official:
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()
+    page = Paginator(selectors.user_list(user=request.user, q=q), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/users.html", {"page": page, "q": q})
+
+
+@login_required
+def user_create(request):
+    if request.user.role != Role.SYSTEM_ADMIN:
+        raise PermissionDenied
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_account(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, password_field="password")
+        else:
+            messages.success(request, _("账号已创建,请由安全管理员分配角色。"))
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("新建账号")})
+
+
+@login_required
+def user_role(request, pk: int):
+    if request.user.role != Role.SECURITY_ADMIN:
+        raise PermissionDenied
+    target = selectors.user_list(user=request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    form = RoleForm(request.POST or None, initial={"role": target.role, "region": target.region_id,
+                                                  "enterprise_code": getattr(target.enterprise, "credit_code", "")})
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["enterprise_code"].strip().upper()
+        enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
+        try:
+            if code and enterprise is None:
+                raise ValidationError({"enterprise_code": _("未找到该统一社会信用代码对应的企业。")})
+            services.assign_role(actor=request.user, user=target, role=form.cleaned_data["role"],
+                                 region=form.cleaned_data["region"], enterprise=enterprise)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已更新 %(user)s 的角色。") % {"user": target.username})
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("分配角色:%s") % target.username})
+
+
+@login_required
+@require_POST
+def user_active(request, pk: int):
+    target = selectors.user_list(user=request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    active = request.POST.get("active") == "1"
+    services.set_active(actor=request.user, user=target, active=active)
+    messages.success(request, (_("已启用 %(u)s。") if active else _("已停用 %(u)s,其登录会话已全部结束。")) % {
+        "u": target.username})
+    return redirect("accounts:users")
+
+
+def user_is_manager(user) -> bool:
+    return user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) or user.is_official
+
+
+__all__ = ["User"]

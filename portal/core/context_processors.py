@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from .navigation import nav_for
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "care_mode": request.COOKIES.get("care_mode") == "1",
+        "nav_items": nav_for(user) if user is not None else [],
+    }

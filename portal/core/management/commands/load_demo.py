@@ -1,0 +1,114 @@
+"""Load the demo province (Jiangsu) once: regions, quotas, users of every role, enterprises, notices."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import Role, User
+from portal.accounts.scoping import grant_object
+from portal.audit.context import origin
+from portal.enterprises.models import Enterprise
+from portal.enterprises.synthetic import generate_enterprises
+from portal.notices.models import Notice, NoticeKind
+from portal.regions.models import Region, RegionLevel, RegionQuota
+from portal.regions.services import DATA_DIR, load_region_tree
+
+DEMO_PASSWORD = "Jsu@Demo2026"
+
+# (username, role, region code or None, full name, what they are)
+DEMO_USERS = [
+    ("sheng", Role.OFFICIAL, "32", "省厅 孙统计", "省级主管部门(省厅)"),
+    ("nantong", Role.OFFICIAL, "320600", "南通市 周科长", "市级主管部门(南通市工信局)"),
+    ("haian", Role.OFFICIAL, "320685", "海安市 吴审核", "县级主管部门(海安市)"),
+    ("rugao", Role.OFFICIAL, "320682", "如皋市 郑审核", "县级主管部门(如皋市)"),
+    ("nanjing", Role.OFFICIAL, "320100", "南京市 冯科长", "市级主管部门(南京市)"),
+    ("qiye", Role.ENTERPRISE, None, "海安企业 陈信息员", "企业信息员(海安市一家监测企业)"),
+    ("pingtai", Role.PLATFORM_OPERATOR, None, "平台 卫运营", "服务平台运营单位"),
+    ("jidi", Role.BASE_MANAGER, None, "基地 蒋主任", "创业基地管理机构"),
+    ("sysadmin", Role.SYSTEM_ADMIN, None, "系统管理员", "系统管理员(账号、配置)"),
+    ("secadmin", Role.SECURITY_ADMIN, None, "安全管理员", "安全管理员(角色、授权)"),
+    ("auditor", Role.AUDIT_ADMIN, None, "审计管理员", "审计管理员(只读审计日志)"),
+]
+
+NOTICES = [
+    (NoticeKind.NOTICE, "关于做好2026年11月中小企业运行监测数据填报工作的通知",
+     "各设区市工信局:请督促监测企业于12月13日前完成11月报表填报,各地于12月15日前完成审核上报。"),
+    (NoticeKind.NOTICE, "2026年第三季度各地监测企业报送情况通报",
+     "第三季度全省监测企业按时报送率总体稳定,请报送率排名靠后的地区加强督促。"),
+    (NoticeKind.NOTICE, "关于开展2026年度中小企业公共服务平台评价工作的通知",
+     "各服务平台请于12月10日前提交年度工作总结。"),
+    (NoticeKind.NEWS, "全省中小企业运行监测工作培训会在南京召开", "培训围绕新版监测平台的填报、审核与数据交换接口展开。"),
+    (NoticeKind.NEWS, "南通市小微工业企业列规增收工作取得阶段性成效", "前三季度全市新增规上工业企业数量稳步增长。"),
+    (NoticeKind.NEWS, "专精特新“小巨人”企业培育工作推进会召开", "会议部署了下一阶段梯度培育工作。"),
+    (NoticeKind.POLICY, "中小企业划型标准规定(工信部联企业〔2011〕300号)",
+     "根据企业从业人员、营业收入、资产总额等指标,结合行业特点划分为中型、小型、微型三种类型。"),
+    (NoticeKind.POLICY, "江苏省中小企业促进条例",
+     "省中小企业行政管理部门会同省统计部门建立健全中小企业统计监测体系。"),
+    (NoticeKind.POLICY, "关于进一步做好小微企业运行监测工作的通知",
+     "监测企业应在每月13日前填写上报报表,市、县(市)审核后于每月15日前上报。"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (Jiangsu) with users of every role. Does nothing if already loaded."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=600)
+
+    def handle(self, *args, **options):
+        if User.objects.filter(username="sheng").exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            with origin("cli"), transaction.atomic():
+                self._load(options["enterprises"])
+            self.stdout.write(self.style.SUCCESS("Demo province loaded."))
+        self.print_logins()
+
+    def _load(self, n_enterprises: int):
+        from incubators.models import StartupBase
+        from platforms.models import Platform, PlatformKind
+
+        load_region_tree(DATA_DIR / "jiangsu.json")
+        year = timezone.localdate().year
+        nantong_counties = list(Region.objects.filter(parent__code="320600").order_by("sort_order"))
+        others = list(Region.objects.filter(parent__code__in=["320100", "320500"]))
+        counties = nantong_counties + others
+        generate_enterprises(n_enterprises, counties=counties)
+        quotas = []
+        for region in Region.objects.exclude(level=RegionLevel.PROVINCE):
+            quotas.append(RegionQuota(region=region, year=year, quota=60 if region.level == RegionLevel.COUNTY else 400))
+        RegionQuota.objects.bulk_create(quotas)
+        RegionQuota.objects.create(region=Region.objects.get(code="32"), year=year, quota=6000)
+
+        haian = Region.objects.get(code="320685")
+        enterprise = Enterprise.objects.filter(region=haian).order_by("id").first()
+        platform = Platform.objects.create(name="南通市中小企业公共服务平台", kind=PlatformKind.CITY,
+                                           region=Region.objects.get(code="320600"), operator_name="南通市中小企业服务中心")
+        base = StartupBase.objects.create(name="海安市小企业创业基地", region=haian, manager_name="海安市创业服务中心")
+        for username, role, region_code, full_name, _what in DEMO_USERS:
+            user = User(
+                username=username, full_name=full_name, role=role, email=f"{username}@demo.example.cn",
+                region=Region.objects.get(code=region_code) if region_code else None,
+                enterprise=enterprise if role == Role.ENTERPRISE else None,
+                is_staff=role == Role.SYSTEM_ADMIN,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if role == Role.PLATFORM_OPERATOR:
+                grant_object(user, platform)
+            if role == Role.BASE_MANAGER:
+                grant_object(user, base)
+        now = timezone.now()
+        author = User.objects.get(username="sheng")
+        Notice.objects.bulk_create([
+            Notice(kind=kind, title=title, body=body, source="省工业和信息化厅", author=author,
+                   published_at=now - timedelta(days=3 * i))
+            for i, (kind, title, body) in enumerate(NOTICES)
+        ])
+
+    def print_logins(self):
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        for username, _role, _region, _name, what in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {what}")

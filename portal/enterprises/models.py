@@ -1,0 +1,163 @@
+"""The enterprise registry: industries (GB/T 4754), the size standard (versioned data), enterprises."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", _("大型")
+    MEDIUM = "medium", _("中型")
+    SMALL = "small", _("小型")
+    MICRO = "micro", _("微型")
+
+
+class Industry(models.Model):
+    """A GB/T 4754 section (门类), division (大类) or group (中类) used by the registry.
+
+    ``size_category`` names the row of the size standard that applies to the industry, e.g.
+    ``industry`` for sections B–D, ``retail`` for division 52. It is data, loaded with the table.
+    """
+
+    code = models.CharField(_("行业代码"), max_length=8, unique=True)
+    name = models.CharField(_("行业名称"), max_length=128)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    size_category = models.CharField(_("划型行业"), max_length=32)
+    is_industrial = models.BooleanField(_("工业"), default=False)
+
+    objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("行业")
+        verbose_name_plural = _("行业")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class SizeStandard(models.Model):
+    """A version of the SME size classification standard (e.g. 工信部联企业〔2011〕300号)."""
+
+    code = models.CharField(_("版本"), max_length=32, unique=True)
+    title = models.CharField(_("文件名称"), max_length=200)
+    effective_from = models.DateField(_("施行日期"))
+
+    objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("中小企业划型标准")
+        verbose_name_plural = _("中小企业划型标准")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
+
+
+class SizeThreshold(models.Model):
+    """Lower bounds of one size class in one industry category. All non-null bounds must be met.
+
+    Classes are tried from large down to small; an SME meeting no small bound is micro.
+    Amounts are in 10k yuan (万元), as in the standard.
+    """
+
+    standard = models.ForeignKey(SizeStandard, on_delete=models.CASCADE, related_name="thresholds")
+    category = models.CharField(_("划型行业"), max_length=32)
+    category_label = models.CharField(_("行业名称"), max_length=64)
+    size_class = models.CharField(_("规模"), max_length=8, choices=SizeClass.choices)
+    min_employees = models.PositiveIntegerField(_("从业人员下限"), null=True, blank=True)
+    min_revenue = models.DecimalField(_("营业收入下限(万元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    min_assets = models.DecimalField(_("资产总额下限(万元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("划型标准指标")
+        verbose_name_plural = _("划型标准指标")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "category", "size_class"], name="one_threshold_per_class"),
+            models.CheckConstraint(condition=~Q(size_class="micro"), name="micro_is_the_remainder"),
+        ]
+
+    def __str__(self):
+        return f"{self.standard_id} {self.category} {self.size_class}"
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from portal.accounts.scoping import scope_for
+
+        return scope_for(user).enterprises(self)
+
+    def changeable_by(self, user):
+        from portal.accounts.scoping import scope_for
+
+        return scope_for(user).changeable_enterprises(self)
+
+    def monitored_on(self, day):
+        return self.filter(monitored_from__isnull=False, monitored_from__lte=day).filter(
+            Q(monitored_until__isnull=True) | Q(monitored_until__gte=day)
+        )
+
+
+class Enterprise(models.Model):
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=128)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("所在县(市、区)"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    # Denormalised copy of region.path so that a subtree filter needs no join (kept by the services).
+    region_path = models.CharField(max_length=128, editable=False, db_index=True)
+    industry = models.ForeignKey(Industry, verbose_name=_("所属行业"), on_delete=models.PROTECT)
+    employees = models.PositiveIntegerField(_("从业人员(人)"))
+    revenue = models.DecimalField(_("营业收入(万元)"), max_digits=14, decimal_places=2)
+    assets = models.DecimalField(_("资产总额(万元)"), max_digits=14, decimal_places=2)
+    size_class = models.CharField(_("企业规模"), max_length=8, choices=SizeClass.choices, editable=False)
+    size_standard = models.ForeignKey(
+        SizeStandard, verbose_name=_("划型依据"), on_delete=models.PROTECT, editable=False
+    )
+    above_designated_size = models.BooleanField(_("规模以上工业企业"), default=False)
+    is_specialized = models.BooleanField(_("专精特新企业"), default=False)
+    is_little_giant = models.BooleanField(_("专精特新“小巨人”"), default=False)
+    is_single_champion = models.BooleanField(_("制造业单项冠军"), default=False)
+    is_high_tech = models.BooleanField(_("高新技术企业"), default=False)
+    monitored_from = models.DateField(_("纳入监测日期"), null=True, blank=True)
+    monitored_until = models.DateField(_("退出监测日期"), null=True, blank=True)
+    contact_name = models.CharField(_("监测联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["region_path", "name"]
+        indexes = [
+            models.Index(fields=["region", "size_class"], name="enterprise_region_size"),
+            models.Index(fields=["monitored_from", "monitored_until"], name="enterprise_monitored"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monitored_until__isnull=True)
+                | Q(monitored_from__isnull=False, monitored_until__gte=models.F("monitored_from")),
+                name="monitoring_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def honours(self) -> list[str]:
+        return [
+            str(field.verbose_name)
+            for field in self._meta.fields
+            if field.name in HONOUR_FIELDS and getattr(self, field.name)
+        ]
+
+
+HONOUR_FIELDS = ("is_specialized", "is_little_giant", "is_single_champion", "is_high_tech")

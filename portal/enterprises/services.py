@@ -1,0 +1,417 @@
+"""Every write to the enterprise registry. Each function owns its transaction and its audit rows."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.audit import services as audit
+from portal.audit.models import AuditEntry
+from portal.regions.models import Region, RegionLevel
+
+from .credit_code import validate_credit_code
+from .models import HONOUR_FIELDS, Enterprise, Industry
+from .standards import Classifier, current_standard
+
+# Fields an official may set; the size class is derived, never typed.
+EDITABLE_FIELDS = (
+    "credit_code", "name", "region", "industry", "employees", "revenue", "assets",
+    "above_designated_size", *HONOUR_FIELDS,
+    "monitored_from", "monitored_until", "contact_name", "contact_phone", "contact_email", "address",
+)
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "size_class")
+# What an information officer may change about their own enterprise.
+OFFICER_FIELDS = ("contact_name", "contact_phone", "contact_email", "address")
+
+
+def _check_region(actor, region: Region) -> None:
+    from portal.accounts.scoping import scope_for
+
+    if region.level != RegionLevel.COUNTY:
+        raise ValidationError({"region": _("企业须登记在县(市、区)级地区。")})
+    if not scope_for(actor).region_in_scope(region):
+        raise PermissionDenied(_("不能在您管辖范围以外的地区登记企业。"))
+
+
+def _apply(enterprise: Enterprise, data: dict, classifier: Classifier) -> None:
+    for name, value in data.items():
+        setattr(enterprise, name, value)
+    enterprise.region_path = enterprise.region.path
+    if enterprise.monitored_until and enterprise.monitored_from and enterprise.monitored_until < enterprise.monitored_from:
+        raise ValidationError({"monitored_until": _("退出监测日期不能早于纳入监测日期。")})
+    if enterprise.monitored_until and not enterprise.monitored_from:
+        raise ValidationError({"monitored_from": _("填写退出监测日期前须先填写纳入监测日期。")})
+    enterprise.size_standard = classifier.standard
+    enterprise.size_class = classifier.classify(
+        enterprise.industry.size_category,
+        employees=enterprise.employees,
+        revenue=enterprise.revenue,
+        assets=enterprise.assets,
+    )
+    if enterprise.above_designated_size and not enterprise.industry.is_industrial:
+        raise ValidationError({"above_designated_size": _("“规模以上工业企业”只适用于工业企业。")})
+
+
+@transaction.atomic
+def create_enterprise(*, actor, data: dict) -> Enterprise:
+    _check_region(actor, data["region"])
+    data = {**data, "credit_code": validate_credit_code(data["credit_code"])}
+    if Enterprise.objects.filter(credit_code=data["credit_code"]).exists():
+        raise ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
+    enterprise = Enterprise()
+    _apply(enterprise, data, Classifier(current_standard()))
+    enterprise.full_clean(exclude=["size_standard"])
+    enterprise.save()
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=enterprise,
+        enterprise_id=enterprise.pk,
+        changes=audit.diff({}, audit.snapshot(enterprise, AUDITED_FIELDS)),
+    )
+    return enterprise
+
+
+@transaction.atomic
+def update_enterprise(*, actor, enterprise: Enterprise, data: dict) -> Enterprise:
+    from portal.accounts.scoping import scope_for
+
+    scope = scope_for(actor)
+    if not scope.changeable_enterprises(Enterprise.objects.filter(pk=enterprise.pk)).exists():
+        raise PermissionDenied(_("无权修改该企业。"))
+    if scope.is_enterprise and set(data) - set(OFFICER_FIELDS):
+        raise PermissionDenied(_("企业信息员只能修改联系信息。"))
+    if "region" in data and data["region"].pk != enterprise.region_id:
+        _check_region(actor, data["region"])
+    if "credit_code" in data:
+        data = {**data, "credit_code": validate_credit_code(data["credit_code"])}
+        if Enterprise.objects.filter(credit_code=data["credit_code"]).exclude(pk=enterprise.pk).exists():
+            raise ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
+    before = audit.snapshot(enterprise, AUDITED_FIELDS)
+    _apply(enterprise, data, Classifier(current_standard()))
+    enterprise.full_clean(exclude=["size_standard"])
+    enterprise.save()
+    changes = audit.diff(before, audit.snapshot(enterprise, AUDITED_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor, action=AuditEntry.Action.UPDATE, obj=enterprise, enterprise_id=enterprise.pk, changes=changes
+        )
+    return enterprise
+
+
+@transaction.atomic
+def reclassify_all(*, actor, standard=None) -> int:
+    """Re-derive every enterprise's size class after a revised standard is loaded. Audited in bulk."""
+    standard = standard or current_standard()
+    classifier = Classifier(standard)
+    categories = dict(Industry.objects.values_list("id", "size_category"))
+    changed = []
+    rows = Enterprise.objects.only("id", "name", "industry_id", "employees", "revenue", "assets", "size_class",
+                                   "size_standard_id", "region_path")
+    for e in rows.iterator(chunk_size=5000):
+        new = classifier.classify(categories[e.industry_id], employees=e.employees, revenue=e.revenue, assets=e.assets)
+        if new != e.size_class or e.size_standard_id != standard.pk:
+            changed.append((e, e.size_class, new))
+            e.size_class, e.size_standard_id = new, standard.pk
+    Enterprise.objects.bulk_update([e for e, _o, _n in changed], ["size_class", "size_standard"], batch_size=2000)
+    AuditEntry.objects.bulk_create(
+        [
+            _audit_row(actor, AuditEntry.Action.BULK_UPDATE, e, {"size_class": [old, new]}, note=standard.code)
+            for e, old, new in changed
+            if old != new
+        ],
+        batch_size=2000,
+    )
+    return len(changed)
+
+
+def _audit_row(actor, action, enterprise, changes, note=""):
+    from portal.audit.context import current
+
+    origin = current()
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor.get_username() if getattr(actor, "pk", None) else origin.channel,
+        ip_address=origin.ip_address,
+        channel=origin.channel,
+        action=action,
+        model="enterprises.Enterprise",
+        object_id=str(enterprise.pk),
+        object_repr=str(enterprise)[:200],
+        region_path=enterprise.region_path,
+        enterprise_id=enterprise.pk,
+        changes=changes,
+        note=note,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk import from the xlsx template
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = True
+    kind: str = "text"  # text | int | decimal | bool | date | email
+    example: object = ""
+
+
+IMPORT_COLUMNS = (
+    Column("credit_code", "统一社会信用代码", example="91320600MA1MXXXXXX"),
+    Column("name", "企业名称", example="南通示例机械有限公司"),
+    Column("region", "所在县(市、区)代码", example="320685"),
+    Column("industry", "行业代码", example="34"),
+    Column("employees", "从业人员(人)", kind="int", example=120),
+    Column("revenue", "营业收入(万元)", kind="decimal", example="8500.00"),
+    Column("assets", "资产总额(万元)", kind="decimal", example="6200.00"),
+    Column("above_designated_size", "规模以上工业企业(是/否)", required=False, kind="bool", example="是"),
+    Column("is_specialized", "专精特新(是/否)", required=False, kind="bool", example="否"),
+    Column("is_little_giant", "专精特新“小巨人”(是/否)", required=False, kind="bool", example="否"),
+    Column("is_single_champion", "制造业单项冠军(是/否)", required=False, kind="bool", example="否"),
+    Column("is_high_tech", "高新技术企业(是/否)", required=False, kind="bool", example="是"),
+    Column("monitored_from", "纳入监测日期", required=False, kind="date", example="2026-01-01"),
+    Column("contact_name", "监测联系人", required=False, example="张三"),
+    Column("contact_phone", "联系电话", required=False, example="13800000000"),
+    Column("contact_email", "电子邮箱", required=False, kind="email", example="zhangsan@example.com"),
+    Column("address", "地址", required=False, example="海安市城东镇示例路1号"),
+)
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", ""}
+MAX_IMPORT_ROWS = 200_000
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _cell(col: Column, raw, errors: list[str], row_no: int):
+    if isinstance(raw, str):
+        raw = raw.strip()
+    if raw in (None, ""):
+        if col.required:
+            errors.append(_("第%(row)d行“%(col)s”不能为空。") % {"row": row_no, "col": col.header})
+        return None if col.kind != "bool" else False
+    try:
+        if col.kind == "int":
+            value = Decimal(str(raw))
+            if value != value.to_integral_value() or value < 0:
+                raise ValueError
+            return int(value)
+        if col.kind == "decimal":
+            value = Decimal(str(raw)).quantize(Decimal("0.01"))
+            if value < 0:
+                raise ValueError
+            return value
+        if col.kind == "bool":
+            word = str(raw).strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise ValueError
+        if col.kind == "date":
+            if isinstance(raw, datetime):
+                return raw.date()
+            if isinstance(raw, date):
+                return raw
+            return date.fromisoformat(str(raw).replace("/", "-"))
+        if col.kind == "email":
+            validate_email(str(raw))
+            return str(raw)
+        return str(raw)
+    except (ValueError, InvalidOperation, ValidationError):
+        hint = {
+            "int": _("应为非负整数"),
+            "decimal": _("应为非负数字"),
+            "bool": _("应填“是”或“否”"),
+            "date": _("应为日期,如 2026-01-31"),
+            "email": _("应为有效的电子邮箱"),
+        }.get(col.kind, _("格式不正确"))
+        errors.append(
+            _("第%(row)d行“%(col)s”填写为“%(value)s”,%(hint)s。")
+            % {"row": row_no, "col": col.header, "value": raw, "hint": hint}
+        )
+        return None
+
+
+def read_import_rows(fileobj) -> list[tuple[int, list]]:
+    """Rows of the first sheet as (row number, values), reading the upload with openpyxl."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ValidationError(_("无法读取该文件,请上传从本平台下载的 .xlsx 模板。")) from exc
+    ws = wb.worksheets[0]
+    rows = []
+    header_checked = False
+    for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        values = list(values)
+        if not header_checked:
+            headers = [str(v).strip() if v is not None else "" for v in values[: len(IMPORT_COLUMNS)]]
+            expected = [c.header for c in IMPORT_COLUMNS]
+            if headers != expected:
+                raise ValidationError(_("表头与模板不一致,请使用本平台提供的模板(第1行应为:%(h)s)。") % {
+                    "h": "、".join(expected)})
+            header_checked = True
+            continue
+        if all(v in (None, "") for v in values):
+            continue
+        rows.append((row_no, values))
+        if len(rows) > MAX_IMPORT_ROWS:
+            raise ValidationError(_("单个文件最多导入 %(n)d 行。") % {"n": MAX_IMPORT_ROWS})
+    wb.close()
+    if not header_checked:
+        raise ValidationError(_("文件为空。"))
+    return rows
+
+
+def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult:
+    """Validate every row; save all of them or none. Errors name the row and the column."""
+    from portal.accounts.scoping import scope_for
+
+    result = ImportResult()
+    try:
+        rows = read_import_rows(fileobj)
+    except ValidationError as exc:
+        result.errors.extend(exc.messages)
+        return result
+
+    scope = scope_for(actor)
+    regions = {r.code: r for r in Region.objects.visible_to(actor).filter(level=RegionLevel.COUNTY)}
+    industries = {i.code: i for i in Industry.objects.all()}
+    codes_in_file: dict[str, int] = {}
+    parsed: list[tuple[int, dict]] = []
+    for row_no, values in rows:
+        errors: list[str] = []
+        values = values + [None] * (len(IMPORT_COLUMNS) - len(values))
+        data = {c.key: _cell(c, values[i], errors, row_no) for i, c in enumerate(IMPORT_COLUMNS)}
+        if data["credit_code"]:
+            try:
+                data["credit_code"] = validate_credit_code(data["credit_code"])
+            except ValidationError as exc:
+                errors.append(_("第%(row)d行:%(msg)s") % {"row": row_no, "msg": exc.messages[0]})
+            else:
+                if data["credit_code"] in codes_in_file:
+                    errors.append(_("第%(row)d行:统一社会信用代码与第%(other)d行重复。") % {
+                        "row": row_no, "other": codes_in_file[data["credit_code"]]})
+                codes_in_file.setdefault(data["credit_code"], row_no)
+        if data["region"] is not None:
+            code = str(data["region"]).split(".")[0]
+            data["region"] = regions.get(code)
+            if data["region"] is None:
+                errors.append(_("第%(row)d行:地区代码“%(code)s”不是您管辖范围内的县(市、区)。") % {
+                    "row": row_no, "code": code})
+        if data["industry"] is not None:
+            code = str(data["industry"]).split(".")[0]
+            data["industry"] = industries.get(code)
+            if data["industry"] is None:
+                errors.append(_("第%(row)d行:行业代码“%(code)s”不存在(请填写国民经济行业分类门类字母或大类代码)。") % {
+                    "row": row_no, "code": code})
+        for key in ("name", "contact_name", "contact_phone", "address"):
+            limit = Enterprise._meta.get_field(key).max_length
+            if data.get(key) and len(data[key]) > limit:
+                errors.append(_("第%(row)d行“%(col)s”超过%(n)d个字。") % {
+                    "row": row_no, "col": Enterprise._meta.get_field(key).verbose_name, "n": limit})
+        result.errors.extend(errors)
+        if not errors:
+            parsed.append((row_no, data))
+
+    existing = {
+        e.credit_code: e
+        for e in Enterprise.objects.filter(credit_code__in=[d["credit_code"] for _r, d in parsed]).select_related(
+            "industry", "region"
+        )
+    }
+    changeable = set(
+        scope.changeable_enterprises(Enterprise.objects.filter(credit_code__in=existing)).values_list("id", flat=True)
+    )
+    classifier = Classifier(current_standard())
+    to_create, to_update, audit_rows = [], [], []
+    for row_no, data in parsed:
+        current = existing.get(data["credit_code"])
+        if current is not None and current.pk not in changeable:
+            result.errors.append(_("第%(row)d行:该统一社会信用代码已由其他地区登记,请联系上级主管部门。") % {"row": row_no})
+            continue
+        enterprise = current or Enterprise()
+        before = audit.snapshot(enterprise, AUDITED_FIELDS) if current else {}
+        try:
+            _apply(enterprise, data, classifier)
+        except ValidationError as exc:
+            for msg in exc.messages:
+                result.errors.append(_("第%(row)d行:%(msg)s") % {"row": row_no, "msg": msg})
+            continue
+        changes = audit.diff(before, audit.snapshot(enterprise, AUDITED_FIELDS))
+        if current is None:
+            to_create.append((enterprise, changes))
+        elif changes:
+            to_update.append((enterprise, changes))
+        else:
+            result.unchanged += 1
+
+    if result.errors:
+        result.created = result.updated = result.unchanged = 0
+        return result
+    result.created, result.updated = len(to_create), len(to_update)
+    if dry_run:
+        return result
+    with transaction.atomic():
+        Enterprise.objects.bulk_create([e for e, _c in to_create], batch_size=2000)
+        if not all(e.pk for e, _c in to_create):  # backends without RETURNING: fetch ids by code
+            ids = dict(Enterprise.objects.filter(credit_code__in=[e.credit_code for e, _c in to_create]).values_list(
+                "credit_code", "id"))
+            for e, _c in to_create:
+                e.pk = ids[e.credit_code]
+        Enterprise.objects.bulk_update(
+            [e for e, _c in to_update], [*EDITABLE_FIELDS, "size_class", "size_standard", "region_path"],
+            batch_size=2000,
+        )
+        audit_rows = [_audit_row(actor, AuditEntry.Action.BULK_CREATE, e, c, note=_("批量导入"))
+                      for e, c in to_create]
+        audit_rows += [_audit_row(actor, AuditEntry.Action.BULK_UPDATE, e, c, note=_("批量导入"))
+                       for e, c in to_update]
+        AuditEntry.objects.bulk_create(audit_rows, batch_size=2000)
+    return result
+
+
+def write_import_template(fileobj) -> None:
+    """The downloadable template: headers, one example row, and a sheet of valid codes."""
+    import xlsxwriter
+
+    from portal.regions.models import Region
+
+    wb = xlsxwriter.Workbook(fileobj, {"in_memory": True, "strings_to_formulas": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
+    ws = wb.add_worksheet("企业名录")
+    for i, col in enumerate(IMPORT_COLUMNS):
+        ws.write_string(0, i, col.header, head)
+        ws.set_column(i, i, max(12, len(col.header) * 2))
+        note = _("示例:%(example)s") % {"example": col.example}
+        ws.write_comment(0, i, note + (_("(必填)") if col.required else _("(选填)")))
+    ws.freeze_panes(1, 0)
+    ref = wb.add_worksheet("代码表")
+    ref.write_row(0, 0, ["县(市、区)代码", "名称", "", "行业代码", "行业名称"], head)
+    for r, region in enumerate(Region.objects.filter(level=RegionLevel.COUNTY).order_by("path"), start=1):
+        ref.write_string(r, 0, region.code)
+        ref.write_string(r, 1, region.name)
+    for r, ind in enumerate(Industry.objects.order_by("code"), start=1):
+        ref.write_string(r, 3, ind.code)
+        ref.write_string(r, 4, ind.name)
+    ref.set_column(0, 4, 18)
+    wb.close()

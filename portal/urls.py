@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("portal.core.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+    path("enterprises/", include("portal.enterprises.urls")),
+    path("regions/", include("portal.regions.urls")),
+    path("notices/", include("portal.notices.urls")),
+    path("audit/", include("portal.audit.urls")),
+    path("api/v1/", include("portal.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("system/admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

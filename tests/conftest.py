@@ -1,0 +1,99 @@
+"""Shared fixtures: the two-city world every scoping test uses, logged-in clients, the browser."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from tests import factories as f
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def world(db):
+    """Two cities, two counties in one of them, one enterprise per county, a user of every role."""
+    from portal.accounts.models import Role
+    from portal.accounts.scoping import grant_object
+
+    prov = f.province()
+    nantong = f.city("320600", "南通市")
+    nanjing = f.city("320100", "南京市")
+    haian = f.county("320685", "海安市")
+    rugao = f.county("320682", "如皋市")
+    jiangning = f.county("320115", "江宁区", "320100", "南京市")
+    e_haian = f.EnterpriseFactory(region=haian, name="海安甲企业")
+    e_rugao = f.EnterpriseFactory(region=rugao, name="如皋乙企业")
+    e_jiangning = f.EnterpriseFactory(region=jiangning, name="江宁丙企业")
+    platform = f.PlatformFactory(region=haian)
+    other_platform = f.PlatformFactory(region=jiangning)
+    base = f.StartupBaseFactory(region=haian)
+    users = {
+        "province": f.official(prov, username="prov"),
+        "city": f.official(nantong, username="nantong"),
+        "other_city": f.official(nanjing, username="nanjing"),
+        "county": f.official(haian, username="haian"),
+        "other_county": f.official(rugao, username="rugao"),
+        "enterprise": f.officer(e_haian, username="qiye"),
+        "other_enterprise": f.officer(e_rugao, username="qiye2"),
+        "platform_operator": f.UserFactory(role=Role.PLATFORM_OPERATOR, username="pingtai"),
+        "base_manager": f.UserFactory(role=Role.BASE_MANAGER, username="jidi"),
+        "system_admin": f.UserFactory(role=Role.SYSTEM_ADMIN, username="sysadmin", is_staff=True),
+        "security_admin": f.UserFactory(role=Role.SECURITY_ADMIN, username="secadmin"),
+        "audit_admin": f.UserFactory(role=Role.AUDIT_ADMIN, username="auditor"),
+        "no_role": f.UserFactory(username="nobody"),
+    }
+    grant_object(users["platform_operator"], platform)
+    grant_object(users["base_manager"], base)
+
+    class World:
+        pass
+
+    w = World()
+    w.province, w.nantong, w.nanjing, w.haian, w.rugao, w.jiangning = prov, nantong, nanjing, haian, rugao, jiangning
+    w.e_haian, w.e_rugao, w.e_jiangning = e_haian, e_rugao, e_jiangning
+    w.platform, w.other_platform, w.base = platform, other_platform, base
+    w.users = users
+    return w
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Client with that user's session."""
+
+    def _login(user):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+# -- Playwright: drive Debian's chromium, never a downloaded browser ------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser" in str(item.fspath).split(os.sep):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """In CI a skipped test is a failure: nothing may be skipped there."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CI") and skipped:
+        terminalreporter.write_line(f"CI: {len(skipped)} test(s) skipped; skips are failures in CI.", red=True)
+        terminalreporter._session.exitstatus = 1
