@@ -1,0 +1,165 @@
+"""Analysis of the month, computed live from the filings (no nightly job): indicator totals by region,
+industry and size class with year-on-year growth on the same set of enterprises (同口径), and the
+survey's diffusion index per question and composite, per region and month.
+
+Every function is a handful of GROUP BY queries, independent of the number of enterprises.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from portal.regions.models import Region
+
+from .indicators import INDICATORS, SURVEY
+from .models import Filing, FilingStatus, Period
+
+# Weights of the composite index (as the PMI weights its sub-indices). Costs rising is bad news for an
+# enterprise, so its sub-index enters the composite inverted (100 − DI).
+COMPOSITE_WEIGHTS = {"overall": Decimal("0.25"), "orders": Decimal("0.20"), "sales": Decimal("0.20"),
+                     "profit": Decimal("0.15"), "financing": Decimal("0.05"), "labour": Decimal("0.10"),
+                     "costs": Decimal("0.05")}
+INVERTED = {"costs"}
+COUNTED = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)  # a returned filing is being corrected
+
+
+def counted_filings(*, user, period: Period | None = None, region: Region | None = None):
+    qs = Filing.objects.visible_to(user).filter(status__in=COUNTED)
+    if period is not None:
+        qs = qs.filter(period=period)
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    return qs
+
+
+GROUPS = {"region": None, "industry": "industry_code", "size": "size_class"}
+
+
+@dataclass
+class TotalsRow:
+    key: str
+    label: str
+    filings: int = 0
+    values: dict = field(default_factory=dict)  # code -> current total (all filings)
+    growth: dict = field(default_factory=dict)  # code -> % growth on the same enterprises (or None)
+
+
+def _child_key(region: Region) -> str:
+    return "county_id" if region.level == 2 else ("city_id" if region.level == 1 else "county_id")
+
+
+def indicator_totals(*, user, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:
+    """Totals of every indicator grouped by child region / industry / size class, plus the grand total.
+
+    Growth compares this month's year-to-date totals with last year's same month over the enterprises that
+    filed in both (同口径); enterprises new this year or gone since do not distort it.
+    """
+    codes = [i.code for i in INDICATORS]
+    current = counted_filings(user=user, period=period, region=region)
+    last_year = Filing.objects.filter(status__in=COUNTED, period__year=period.year - 1, period__month=period.month)
+    in_both = Exists(last_year.filter(enterprise=OuterRef("enterprise")))
+    current_in_both = Exists(current.filter(enterprise=OuterRef("enterprise")))
+    if by == "region":
+        key = _child_key(region)
+        labels = {r.id: r.name for r in Region.objects.filter(parent=region).order_by("sort_order", "code")}
+    else:
+        key = GROUPS[by]
+        labels = _labels(by)
+    sums = {c: Sum(c) for c in codes}
+    rows: dict = {}
+    for row in current.values(key).annotate(n=Count("id"), **sums).order_by(key):
+        rows[row[key]] = TotalsRow(key=str(row[key]), label=str(labels.get(row[key], row[key])), filings=row["n"],
+                                   values={i.code: exact(row[i.code], i) for i in INDICATORS})
+    comparable_now = {r[key]: r for r in current.filter(in_both).values(key).annotate(**sums)}
+    comparable_then = {r[key]: r for r in last_year.filter(current_in_both).values(key).annotate(**sums)}
+    for k, row in rows.items():
+        row.growth = {c: growth((comparable_now.get(k) or {}).get(c), (comparable_then.get(k) or {}).get(c))
+                      for c in codes}
+    total = TotalsRow(key="total", label="合计", filings=sum(r.filings for r in rows.values()))
+    total.values = {i.code: exact(sum((r.values[i.code] or 0) for r in rows.values()), i) for i in INDICATORS}
+    now_all = current.filter(in_both).aggregate(**sums)
+    then_all = last_year.filter(current_in_both).aggregate(**sums)
+    total.growth = {c: growth(now_all[c], then_all[c]) for c in codes}
+    order = list(labels) if by == "region" else sorted(rows)
+    return [rows[k] for k in order if k in rows], total
+
+
+def exact(value, indicator):
+    """Sums come back with the backend's own scale (SQLite: many digits); values are kept to one decimal."""
+    if value is None:
+        return None
+    return int(value) if indicator.integer else Decimal(value).quantize(indicator.quantum)
+
+
+def growth(now, then) -> Decimal | None:
+    if now is None or not then:
+        return None
+    return ((Decimal(now) - Decimal(then)) / abs(Decimal(then)) * 100).quantize(Decimal("0.1"))
+
+
+def _labels(by: str) -> dict:
+    if by == "size":
+        from portal.enterprises.models import SizeClass
+
+        return dict(SizeClass.choices)
+    from portal.enterprises.models import Industry
+
+    return dict(Industry.objects.values_list("code", "name"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Diffusion index
+# ---------------------------------------------------------------------------------------------
+
+def diffusion(up: int, same: int, total: int) -> Decimal | None:
+    """DI = 100 × (share "increase" + ½ share "unchanged"); 50 is the boom/bust line."""
+    if not total:
+        return None
+    return (Decimal(100) * (Decimal(up) + Decimal(same) / 2) / Decimal(total)).quantize(Decimal("0.1"))
+
+
+def composite(indices: dict) -> Decimal | None:
+    parts = [(w, (100 - indices[q]) if q in INVERTED else indices[q])
+             for q, w in COMPOSITE_WEIGHTS.items() if indices.get(q) is not None]
+    if not parts:
+        return None
+    weight = sum(w for w, _v in parts)
+    return (sum(w * v for w, v in parts) / weight).quantize(Decimal("0.1"))
+
+
+def _counts():
+    agg = {}
+    for q in SURVEY:
+        agg[f"{q.code}_up"] = Count("id", filter=Q(**{q.field_name: "up"}))
+        agg[f"{q.code}_same"] = Count("id", filter=Q(**{q.field_name: "same"}))
+        agg[f"{q.code}_n"] = Count("id", filter=~Q(**{q.field_name: ""}))
+    return agg
+
+
+def _indices(row) -> dict:
+    out = {q.code: diffusion(row[f"{q.code}_up"], row[f"{q.code}_same"], row[f"{q.code}_n"]) for q in SURVEY}
+    out["composite"] = composite(out)
+    return out
+
+
+def diffusion_by_region(*, user, period: Period, region: Region) -> tuple[list[dict], dict]:
+    """Each child region's indices for the month, and the region's own. Two queries."""
+    key = _child_key(region)
+    names = {r.id: r.name for r in Region.objects.filter(parent=region)}
+    qs = counted_filings(user=user, period=period, region=region)
+    rows = [{"region": names.get(r[key], r[key]), "n": r["overall_n"], **_indices(r)}
+            for r in qs.values(key).annotate(**_counts()).order_by(key)]
+    own = qs.aggregate(**_counts())
+    return sorted(rows, key=lambda r: str(r["region"])), {"n": own["overall_n"], **_indices(own)}
+
+
+def diffusion_trend(*, user, region: Region, until: Period, months: int = 24) -> list[dict]:
+    """The region's indices for each of the last ``months`` months up to ``until``. One query."""
+    first = until.year * 12 + until.month - months
+    qs = (counted_filings(user=user, region=region)
+          .filter(Q(period__year__gt=first // 12) | Q(period__year=first // 12, period__month__gt=first % 12))
+          .filter(Q(period__year__lt=until.year) | Q(period__year=until.year, period__month__lte=until.month)))
+    rows = qs.values("period__year", "period__month").annotate(**_counts()).order_by("period__year", "period__month")
+    return [{"label": f"{r['period__year']}-{r['period__month']:02d}", "n": r["overall_n"], **_indices(r)}
+            for r in rows]

@@ -1,0 +1,93 @@
+"""Forms generated from the indicator and survey declarations (monitoring/indicators.py)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
+from .validation import MAX_PRODUCTS
+
+
+class FilingForm(forms.Form):
+    """The three monthly forms in one: indicators, survey, difficulties. Products come as a formset."""
+
+    def __init__(self, *args, industrial: bool, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator_fields, self.survey_fields = [], []
+        for ind in INDICATORS:
+            if ind.applies == Applies.INDUSTRIAL and not industrial:
+                continue
+            label = f"{ind.label}({ind.unit})"
+            hint = _("1月至本月累计") if ind.kind == Kind.FLOW else _("期末数")
+            common = {"label": label, "required": False, "help_text": hint}
+            if ind.integer:
+                field = forms.IntegerField(min_value=None, **common)
+            else:
+                field = forms.DecimalField(max_digits=16, decimal_places=1, **common)
+            field.widget.attrs.update({"inputmode": "decimal", "data-kind": ind.kind.value, "data-code": ind.code})
+            self.fields[ind.code] = field
+            self.indicator_fields.append(ind.code)
+        for q in SURVEY:
+            self.fields[q.field_name] = forms.ChoiceField(
+                label=q.label, choices=q.choices.choices, required=False, widget=forms.RadioSelect)
+            self.survey_fields.append(q.field_name)
+        self.fields["difficulties"] = forms.MultipleChoiceField(
+            label=_("主要困难和问题"), choices=Difficulty.choices, required=False, widget=forms.CheckboxSelectMultiple)
+        self.fields["difficulties_text"] = forms.CharField(
+            label=_("其他困难、问题和建议"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+        self.warning_fields = []
+        for w in warnings:
+            name = f"explain_{w['code']}"
+            self.fields[name] = forms.CharField(label=w["message"], required=False, max_length=1000,
+                                                widget=forms.Textarea(attrs={"rows": 2}))
+            self.warning_fields.append(name)
+
+    def payload(self) -> dict:
+        """Typed data of the valid fields (fields with type errors come out empty)."""
+        data = {code: self.cleaned_data.get(code) for code in self.indicator_fields}
+        for name in self.survey_fields:
+            data[name] = self.cleaned_data.get(name) or ""
+        data["difficulties"] = self.cleaned_data.get("difficulties") or []
+        data["difficulties_text"] = self.cleaned_data.get("difficulties_text") or ""
+        data["explanations"] = {name.removeprefix("explain_"): self.cleaned_data.get(name, "")
+                                for name in self.warning_fields if self.cleaned_data.get(name, "").strip()}
+        return data
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("产品名称"), max_length=64, required=False)
+    unit = forms.CharField(label=_("计量单位"), max_length=16, required=False)
+    production = forms.DecimalField(label=_("产量"), max_digits=16, decimal_places=2, required=False)
+    sales = forms.DecimalField(label=_("销量"), max_digits=16, decimal_places=2, required=False)
+    inventory = forms.DecimalField(label=_("期末库存"), max_digits=16, decimal_places=2, required=False)
+
+
+ProductFormSet = forms.formset_factory(ProductForm, extra=1, max_num=MAX_PRODUCTS, validate_max=True,
+                                       can_delete=True)
+
+
+def products_from(formset) -> list[dict]:
+    rows = []
+    for form in formset.forms:
+        if not form.is_valid() or form.cleaned_data.get("DELETE"):
+            continue
+        cd = form.cleaned_data
+        if not any(cd.get(k) not in (None, "") for k in ("name", "unit", "production", "sales", "inventory")):
+            continue
+        rows.append({k: cd.get(k) for k in ("name", "unit", "production", "sales", "inventory")})
+    return rows
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    fields = forms.MultipleChoiceField(label=_("需要更正的项目"), required=False, widget=forms.CheckboxSelectMultiple,
+                                       choices=[(i.code, i.label) for i in INDICATORS]
+                                       + [(q.field_name, q.label) for q in SURVEY] + [("products", _("主要产品"))])
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DeadlineForm(forms.Form):
+    enterprise_deadline = forms.DateField(label=_("企业报送截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    review_deadline = forms.DateField(label=_("审核上报截止日"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,157 @@
+"""A month's filings from the downloadable xlsx template, for enterprises that cannot file online.
+
+Sheet 1 holds one row per enterprise (indicators, survey, difficulties, explanations); sheet 2 the
+products, keyed by credit code. Every row goes through the same parse → validate → file_batch path as
+the form and the API; the upload is all or nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.enterprises.models import Enterprise
+
+from . import services
+from .indicators import INDICATORS, SURVEY, Difficulty
+from .models import Period
+from .validation import parse_payload
+
+MAIN_SHEET, PRODUCT_SHEET = "月度报表", "主要产品"
+HEAD = [("credit_code", "统一社会信用代码"), ("name", "企业名称(仅供核对)")]
+HEAD += [(i.code, f"{i.label}({i.unit})") for i in INDICATORS]
+HEAD += [(q.field_name, f"{q.label}(增加/持平/减少)") for q in SURVEY]
+HEAD += [("difficulties", "主要困难(逗号分隔)"), ("difficulties_text", "其他困难说明"), ("explanations", "预警说明")]
+PRODUCT_HEAD = [("credit_code", "统一社会信用代码"), ("name", "产品名称"), ("unit", "计量单位"),
+                ("production", "产量"), ("sales", "销量"), ("inventory", "期末库存")]
+WORDS = {"增加": "up", "良好": "up", "持平": "same", "一般": "same", "减少": "down", "不佳": "down"}
+DIFFICULTY_WORDS = {str(label): value for value, label in Difficulty.choices}
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def write_template(fileobj, *, enterprises) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(fileobj, {"in_memory": True, "strings_to_formulas": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
+    text = wb.add_format({"num_format": "@"})
+    ws = wb.add_worksheet(MAIN_SHEET)
+    for c, (_key, label) in enumerate(HEAD):
+        ws.write_string(0, c, label, head)
+        ws.set_column(c, c, 14, text if c < 2 else None)
+    for r, e in enumerate(enterprises, start=1):
+        ws.write_string(r, 0, e.credit_code)
+        ws.write_string(r, 1, e.name)
+    ws.freeze_panes(1, 2)
+    ps = wb.add_worksheet(PRODUCT_SHEET)
+    for c, (_key, label) in enumerate(PRODUCT_HEAD):
+        ps.write_string(0, c, label, head)
+        ps.set_column(c, c, 16)
+    wb.close()
+
+
+def _rows(ws, expected_head):
+    rows = ws.iter_rows(values_only=True)
+    header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
+    labels = [label for _k, label in expected_head]
+    if header[: len(labels)] != labels:
+        raise ValidationError(_("工作表“%(s)s”的表头与模板不一致,请重新下载模板。") % {"s": ws.title})
+    for n, values in enumerate(rows, start=2):
+        if values and any(v not in (None, "") for v in values):
+            yield n, dict(zip([k for k, _l in expected_head], values, strict=False))
+
+
+def import_filings(*, actor, period: Period, fileobj, submit: bool = True) -> ImportResult:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    result = ImportResult()
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=True)
+        main, products_ws = wb[MAIN_SHEET], wb[PRODUCT_SHEET]
+        raw_rows = list(_rows(main, HEAD))
+        product_rows = list(_rows(products_ws, PRODUCT_HEAD))
+    except (BadZipFile, OSError, KeyError) as exc:
+        result.errors.append(_("无法读取该文件,请上传从本平台下载的月度报表模板(.xlsx)。"))
+        del exc
+        return result
+    except ValidationError as exc:
+        result.errors.extend(exc.messages)
+        return result
+    if not raw_rows:
+        result.errors.append(_("模板中没有企业数据。"))
+        return result
+
+    products: dict[str, list] = {}
+    for n, row in product_rows:
+        code = str(row.get("credit_code") or "").strip().upper()
+        products.setdefault(code, []).append((n, row))
+    codes = [str(r.get("credit_code") or "").strip().upper() for _n, r in raw_rows]
+    enterprises = {e.credit_code: e for e in Enterprise.objects.visible_to(actor).filter(credit_code__in=codes)
+                   .select_related("industry", "region")}
+    items, row_of = [], {}
+    for n, row in raw_rows:
+        code = str(row.get("credit_code") or "").strip().upper()
+        enterprise = enterprises.get(code)
+        if enterprise is None:
+            result.errors.append(_("第%(n)d行:统一社会信用代码“%(c)s”不是您管辖范围内的企业。") % {"n": n, "c": code})
+            continue
+        if enterprise.id in row_of:
+            result.errors.append(_("第%(n)d行:企业与第%(m)d行重复。") % {"n": n, "m": row_of[enterprise.id]})
+            continue
+        row_of[enterprise.id] = n
+        for q in SURVEY:
+            value = str(row.get(q.field_name) or "").strip()
+            row[q.field_name] = WORDS.get(value, value)
+        row["difficulties"] = [DIFFICULTY_WORDS.get(d.strip(), d.strip())
+                               for d in str(row.get("difficulties") or "").replace(",", ",").split(",") if d.strip()]
+        row["explanations"] = _explanations(row.get("explanations"))
+        row["products"] = [dict(p) for _pn, p in products.pop(code, [])]
+        data, parsed = parse_payload(row)
+        items.append((enterprise, data, parsed))
+    for code, rows in products.items():
+        for n, _row in rows:
+            result.errors.append(_("“主要产品”第%(n)d行:统一社会信用代码“%(c)s”不在月度报表中。") % {"n": n, "c": code})
+    if not items:
+        return result
+    try:
+        with transaction.atomic():
+            outcomes = services.file_batch(actor=actor, period=period, items=items, submit=submit)
+            for out in outcomes:
+                n = row_of[out.enterprise.id]
+                for key, msgs in out.errors.items():
+                    hint = _("(在“预警说明”列填写 %(code)s:说明)") % {"code": key.split(".", 1)[1]} if key.startswith(
+                        "explanations.") else ""
+                    for msg in msgs:
+                        result.errors.append(_("第%(n)d行(%(name)s):%(msg)s%(hint)s") % {
+                            "n": n, "name": out.enterprise.name, "msg": msg, "hint": hint})
+                if out.outcome in ("created", "updated", "unchanged"):
+                    setattr(result, out.outcome, getattr(result, out.outcome) + 1)
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = result.updated = result.unchanged = 0
+    return result
+
+
+def _explanations(value) -> dict:
+    """"code:text; code:text" → {code: text}. Codes are shown in the warning messages of a failed upload."""
+    out = {}
+    for part in str(value or "").replace(";", ";").split(";"):
+        if ":" in part.replace(":", ":"):
+            code, text = part.replace(":", ":").split(":", 1)
+            out[code.strip()] = text.strip()
+    return out

@@ -1,0 +1,28 @@
+"""Give the demo province 13 months of filings, so the status, review and analysis pages have data."""
+
+from django.core.management.base import BaseCommand
+
+from monitoring.models import Filing
+from monitoring.synthetic import generate_filings
+from portal.accounts.models import User
+from portal.audit.context import origin
+from portal.enterprises.models import Enterprise
+
+
+class Command(BaseCommand):
+    help = "Load 13 months of synthetic filings for the demo enterprises (once; does nothing when present)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--months", type=int, default=13)
+
+    def handle(self, *args, **options):
+        if Filing.objects.exists():
+            self.stdout.write("Demo filings already loaded.")
+            return
+        county = User.objects.filter(username="haian").first()
+        # The demo enterprise officer's own enterprise is left for a person to file by hand.
+        officer = User.objects.filter(username="qiye").first()
+        enterprises = Enterprise.objects.exclude(pk=getattr(officer, "enterprise_id", None))
+        with origin("cli"):
+            total = generate_filings(enterprises=enterprises, months=options["months"], filed_by=county)
+        self.stdout.write(self.style.SUCCESS(f"Loaded {total} demo filings."))

@@ -1,0 +1,101 @@
+"""Synthetic monthly filings for the demo province and the benchmark (bulk inserts, deterministic)."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import periods
+from .indicators import SURVEY
+from .models import Filing, FilingProduct, FilingStatus
+
+BATCH = 5000
+ANSWERS = ["up", "same", "same", "down"]
+
+
+def months_back(count: int) -> list[tuple[int, int]]:
+    """The last ``count`` ended months, oldest first."""
+    last = periods.current_filing_period()
+    out, year, month = [], last.year, last.month
+    for _ in range(count):
+        out.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(out))
+
+
+def generate_filings(*, enterprises, months: int, filed_by, seed: int = 2026, open_share: float = 0.08) -> int:
+    """Filings for ``months`` months up to the current filing month. Earlier months are approved; the
+    current one is a mix (submitted, approved, returned, drafts) with ``open_share`` not yet filed.
+
+    ``enterprises`` is a queryset; values are year-to-date flows growing month by month."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    rows = list(enterprises.filter(monitored_from__isnull=False).values_list(
+        "id", "region_id", "region__parent_id", "region_path", "size_class", "industry__code",
+        "industry__is_industrial"))
+    base = {row[0]: rng.randint(*_scale(row[4])) for row in rows}
+    now = timezone.now()
+    all_months = months_back(months)
+    total = 0
+    for year, month in all_months:
+        period = periods.get_period(year, month)
+        is_last = (year, month) == all_months[-1]
+        batch = []
+        for eid, county, city, path, size, industry, industrial in rows:
+            if is_last and rng.random() < open_share:
+                continue
+            monthly = Decimal(base[eid] * rng.randint(80, 125) // 100)
+            revenue = monthly * month  # year to date
+            status = FilingStatus.APPROVED
+            if is_last:
+                status = rng.choices([FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.RETURNED,
+                                      FilingStatus.DRAFT], weights=[30, 60, 5, 5])[0]
+            draft = status == FilingStatus.DRAFT
+            late = rng.random() < 0.1
+            batch.append(Filing(
+                enterprise_id=eid, period=period, county_id=county, city_id=city, region_path=path,
+                size_class=size, industry_code=industry, status=status, version=0 if draft else 1,
+                revenue=revenue, operating_cost=(revenue * Decimal("0.82")).quantize(Decimal("0.1")),
+                total_profit=(revenue * Decimal("0.06")).quantize(Decimal("0.1")),
+                taxes=(revenue * Decimal("0.03")).quantize(Decimal("0.1")),
+                export_value=(revenue * Decimal("0.1")).quantize(Decimal("0.1")),
+                industrial_output=(revenue * Decimal("1.05")).quantize(Decimal("0.1")) if industrial else None,
+                employees=rng.randint(5, 400), receivables=monthly * 2, finished_goods=monthly,
+                total_assets=monthly * 20, total_liabilities=monthly * 9,
+                channel="synthetic", filed_by=filed_by,
+                first_submitted_at=None if draft else now - timedelta(days=rng.randint(1, 30)),
+                submitted_at=None if draft else now,
+                on_time=None if draft else not late,
+                days_late=None if draft else (rng.randint(1, 9) if late else 0),
+                return_reason="请核实营业成本" if status == FilingStatus.RETURNED else "",
+                **{q.field_name: rng.choice(ANSWERS) for q in SURVEY},
+            ))
+            if len(batch) >= BATCH:
+                total += _flush(batch, is_last, rng)
+                batch = []
+        total += _flush(batch, is_last, rng)
+    return total
+
+
+def _scale(size: str) -> tuple[int, int]:
+    return {"medium": (1500, 6000), "small": (400, 1600)}.get(size, (60, 240))
+
+
+def _flush(batch, with_products: bool, rng) -> int:
+    if not batch:
+        return 0
+    with transaction.atomic():
+        Filing.objects.bulk_create(batch, batch_size=BATCH)
+        if with_products:
+            if any(f.pk is None for f in batch):  # backends without RETURNING
+                ids = dict(Filing.objects.filter(period=batch[0].period, enterprise_id__in=[f.enterprise_id for f in batch])
+                           .values_list("enterprise_id", "id"))
+                for f in batch:
+                    f.pk = ids[f.enterprise_id]
+            FilingProduct.objects.bulk_create([
+                FilingProduct(filing_id=f.pk, position=0, name="主导产品", unit="件",
+                              production=Decimal(rng.randint(100, 5000)), sales=Decimal(rng.randint(100, 5000)),
+                              inventory=Decimal(rng.randint(0, 800)))
+                for f in batch], batch_size=BATCH)
+    return len(batch)

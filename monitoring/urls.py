@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.my_filings, name="my_filings"),
+    path("file/<int:year>/<int:month>/", views.file_form, name="file"),
+    path("file/<int:year>/<int:month>/<int:enterprise_id>/", views.file_form, name="file_on_behalf"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/approve/", views.bulk_approve, name="bulk_approve"),
+    path("review/report-up/", views.report_up, name="report_up"),
+    path("filings/<int:pk>/", views.filing_detail, name="filing_detail"),
+    path("status/", views.status, name="status"),
+    path("status/county-reports/<int:pk>/return/", views.return_county, name="return_county"),
+    path("periods/", views.period_list, name="periods"),
+    path("import/", views.import_filings, name="import"),
+    path("analysis/", views.analysis_page, name="analysis"),
+    path("exports/", include("monitoring.export_urls")),
+    path("bulletins/", include("monitoring.bulletin_urls")),
+]

@@ -1,0 +1,372 @@
+"""Pages of the monthly monitoring: the enterprise's filing, the review queue, the status up the tree."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.accounts.models import Role
+from portal.core.exceptions import Conflict
+from portal.core.forms import apply_errors
+from portal.enterprises.models import Enterprise
+from portal.regions.models import Region
+
+from . import periods, selectors, services
+from .forms import DeadlineForm, FilingForm, ProductFormSet, ReasonForm, ReturnForm, products_from
+from .indicators import INDICATORS, SURVEY, Kind
+from .models import CountyReport, FilingStatus, Period
+
+
+def _period(year: int, month: int) -> Period:
+    if not (1 <= month <= 12) or not periods.is_open(Period(year=year, month=month), timezone.localdate()):
+        raise Http404
+    return periods.get_period(year, month)
+
+
+def _period_from_query(request) -> Period:
+    value = request.GET.get("period", "")
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        return _period(year, month)
+    except (ValueError, Http404):
+        return periods.current_filing_period()
+
+
+def _official(request):
+    if not request.user.is_official:
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def my_filings(request):
+    enterprise = request.user.enterprise
+    if request.user.role != Role.ENTERPRISE or enterprise is None:
+        raise PermissionDenied
+    current = periods.current_filing_period()
+    return render(request, "monitoring/my_filings.html", {
+        "enterprise": enterprise, "current": current,
+        "rows": selectors.periods_for_enterprise(user=request.user, enterprise=enterprise),
+    })
+
+
+@login_required
+def file_form(request, year: int, month: int, enterprise_id: int | None = None):
+    period = _period(year, month)
+    if enterprise_id is None:
+        enterprise = request.user.enterprise
+        if enterprise is None:
+            raise Http404
+    else:  # a county official filing on the enterprise's behalf (代报)
+        enterprise = Enterprise.objects.visible_to(request.user).select_related("industry").filter(pk=enterprise_id).first()
+        if enterprise is None or not request.user.is_official:
+            raise Http404
+    filing = selectors.filing_for(user=request.user, enterprise=enterprise, period=period)
+    industrial = enterprise.industry.is_industrial
+    warnings = list(filing.warnings) if filing else []
+    initial = {}
+    if filing:
+        initial = {i.code: getattr(filing, i.code) for i in INDICATORS}
+        initial.update({q.field_name: getattr(filing, q.field_name) for q in SURVEY})
+        initial.update({"difficulties": filing.difficulties, "difficulties_text": filing.difficulties_text})
+        initial.update({f"explain_{k}": v for k, v in (filing.explanations or {}).items()})
+    product_initial = [{"name": p.name, "unit": p.unit, "production": p.production, "sales": p.sales,
+                        "inventory": p.inventory} for p in filing.products.all()] if filing else []
+
+    if request.method == "POST":
+        submit = "submit" in request.POST
+        formset = ProductFormSet(request.POST, prefix="products")
+        # Bind once without explanation boxes to learn which warnings the posted data raises, then again
+        # with a box for each warning so the explanations typed for them are kept.
+        probe = FilingForm(request.POST, industrial=industrial)
+        if probe.is_valid() and formset.is_valid():
+            data = {**probe.payload(), "products": products_from(formset)}
+            warnings = selectors.check_filing(enterprise=enterprise, period=period, data=data).warnings
+        form = FilingForm(request.POST, industrial=industrial, warnings=warnings)
+        if submit and not form.is_valid() and formset.is_valid():
+            # Type errors block the save; show every other hard error of the same rules at once too.
+            data = {**form.payload(), "products": products_from(formset)}
+            result = selectors.check_filing(enterprise=enterprise, period=period, data=data)
+            for field, msgs in result.errors.items():
+                if field in form.fields and field not in form.errors:
+                    form.add_error(field, msgs)
+        elif form.is_valid() and formset.is_valid():
+            data = {**form.payload(), "products": products_from(formset)}
+            try:
+                services.file_one(actor=request.user, enterprise=enterprise, period=period, data=data, submit=submit)
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    name = field.replace("explanations.", "explain_")
+                    form.add_error(name if name in form.fields else None, msgs)
+            except Conflict as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已报送,等待县级主管部门审核。") if submit else _("草稿已保存。"))
+                if enterprise_id is not None:
+                    return redirect(f"{_url('monitoring:review_queue')}?period={period.year}-{period.month}")
+                return redirect("monitoring:my_filings")
+    else:
+        form = FilingForm(initial=initial, industrial=industrial, warnings=warnings)
+        formset = ProductFormSet(initial=product_initial, prefix="products")
+
+    compare = selectors.comparison_values(enterprise=enterprise, period=period)
+    rows = []
+    for code in form.indicator_fields:
+        ind = next(i for i in INDICATORS if i.code == code)
+        rows.append({
+            "field": form[code], "indicator": ind,
+            "previous": compare["previous"].get(code), "last_year": compare["last_year"].get(code),
+            "is_flow": ind.kind == Kind.FLOW,
+            "month_value": selectors.monthly_value(ind, getattr(filing, code, None) if filing else None,
+                                                   compare["previous"].get(code), same_year=period.month > 1),
+        })
+    return render(request, "monitoring/file_form.html", {
+        "period": period, "enterprise": enterprise, "filing": filing, "form": form, "formset": formset,
+        "rows": rows, "on_behalf": enterprise_id is not None,
+        "editable": filing is None or filing.is_editable_by_enterprise or filing.status == FilingStatus.SUBMITTED,
+        "survey": [form[name] for name in form.survey_fields],
+        "explain": [form[name] for name in form.warning_fields],
+        "same_year": period.month > 1,
+    })
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@login_required
+def review_queue(request):
+    user = _official(request)
+    period = _period_from_query(request)
+    status = request.GET.get("status", FilingStatus.SUBMITTED)
+    if status not in FilingStatus.values and status != "":
+        status = FilingStatus.SUBMITTED
+    q = request.GET.get("q", "").strip()[:50]
+    page = Paginator(selectors.review_queue(user=user, period=period, status=status, q=q), 50).get_page(
+        request.GET.get("page"))
+    report = None
+    if user.region.is_county:
+        report = selectors.county_report(user=user, county=user.region, period=period)
+    return render(request, "monitoring/review_queue.html", {
+        "period": period, "page": page, "status": status, "q": q, "statuses": FilingStatus.choices,
+        "report": report, "recent_periods": selectors.recent_periods(user=user), "is_county": user.region.is_county,
+    })
+
+
+@login_required
+@require_POST
+def bulk_approve(request):
+    user = _official(request)
+    period = _period_from_query(request)
+    ids = [int(i) for i in request.POST.getlist("filing") if i.isdigit()][:500]
+    filings = selectors.review_queue(user=user, period=period).filter(pk__in=ids)
+    try:
+        approved, skipped = services.bulk_approve(actor=user, filings=list(filings))
+    except PermissionDenied:
+        raise
+    messages.success(request, _("已审核通过 %(a)d 份;%(s)d 份带预警,须逐份审核。") % {"a": approved, "s": skipped})
+    return redirect(f"{_url('monitoring:review_queue')}?period={period.year}-{period.month}")
+
+
+@login_required
+def filing_detail(request, pk: int):
+    filing = selectors.filing_detail(user=request.user, pk=pk)
+    if filing is None:
+        raise Http404
+    return_form, unlock_form = ReturnForm(prefix="ret"), ReasonForm(prefix="unlock")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.approve_filing(actor=request.user, filing=filing)
+                messages.success(request, _("已审核通过。"))
+            elif action == "return":
+                return_form = ReturnForm(request.POST, prefix="ret")
+                if not return_form.is_valid():
+                    raise ValidationError(return_form.errors.get_json_data() and _("请填写退回理由。"))
+                services.return_filing(actor=request.user, filing=filing, reason=return_form.cleaned_data["reason"],
+                                       fields=return_form.cleaned_data["fields"])
+                messages.success(request, _("已退回企业修改。"))
+            elif action == "unlock":
+                unlock_form = ReasonForm(request.POST, prefix="unlock")
+                if not unlock_form.is_valid():
+                    raise ValidationError(_("请填写解锁理由。"))
+                services.unlock_filing(actor=request.user, filing=filing, reason=unlock_form.cleaned_data["reason"])
+                messages.success(request, _("已解锁,企业可以更正后重新报送。"))
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("monitoring:filing_detail", pk=filing.pk)
+    compare = selectors.comparison_values(enterprise=filing.enterprise, period=filing.period)
+    values = [{"indicator": i, "value": getattr(filing, i.code), "previous": compare["previous"].get(i.code),
+               "last_year": compare["last_year"].get(i.code), "flagged": i.code in (filing.return_fields or [])}
+              for i in INDICATORS]
+    survey = [{"question": q, "answer": getattr(filing, f"get_{q.field_name}_display")()} for q in SURVEY]
+    user = request.user
+    return render(request, "monitoring/filing_detail.html", {
+        "filing": filing, "values": values, "survey": survey,
+        "changes": selectors.changes_since_return(filing=filing), "history": selectors.history(filing=filing),
+        "return_form": return_form, "unlock_form": unlock_form,
+        "can_review": user.is_official and filing.status == FilingStatus.SUBMITTED,
+        "can_unlock": user.is_official and not user.region.is_county,
+        "explanations": [(w, (filing.explanations or {}).get(w["code"], "")) for w in filing.warnings or []],
+    })
+
+
+@login_required
+def status(request):
+    user = _official(request)
+    period = _period_from_query(request)
+    region = user.region
+    code = request.GET.get("region")
+    if code:
+        region = Region.objects.visible_to(user).filter(code=code).first()
+        if region is None:
+            raise Http404
+    region, rows = selectors.status_by_child(user=user, period=period, region=region)
+    not_filed = None
+    if region.is_county:
+        not_filed = Paginator(selectors.not_filed(user=user, period=period, region=region), 50).get_page(
+            request.GET.get("page"))
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("expected", "submitted", "on_time", "late", "returned",
+                                                             "approved")}
+    return render(request, "monitoring/status.html", {
+        "period": period, "region": region, "rows": rows, "totals": totals, "not_filed": not_filed,
+        "recent_periods": selectors.recent_periods(user=user),
+        "trail": selectors.region_trail(user=user, region=region),
+    })
+
+
+@login_required
+@require_POST
+def report_up(request):
+    user = _official(request)
+    period = _period_from_query(request)
+    try:
+        services.report_county(actor=user, period=period)
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已向市级主管部门上报%(period)s数据。") % {"period": period})
+    return redirect(f"{_url('monitoring:review_queue')}?period={period.year}-{period.month}")
+
+
+@login_required
+@require_POST
+def return_county(request, pk: int):
+    user = _official(request)
+    report = CountyReport.objects.visible_to(user).filter(pk=pk).select_related("period", "county").first()
+    if report is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写退回理由。"))
+        services.return_county(actor=user, report=report, reason=form.cleaned_data["reason"])
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已退回%(county)s的上报。") % {"county": report.county.name})
+    p = report.period
+    return redirect(f"{_url('monitoring:status')}?period={p.year}-{p.month}&region={report.county.parent.code}")
+
+
+@login_required
+def period_list(request):
+    user = _official(request)
+    if not user.is_province_official:
+        raise PermissionDenied
+    current = periods.current_filing_period()
+    form = DeadlineForm(request.POST or None, initial={"enterprise_deadline": current.enterprise_deadline,
+                                                      "review_deadline": current.review_deadline})
+    if request.method == "POST" and form.is_valid():
+        target = _period_from_query(request)
+        try:
+            services.set_deadlines(actor=user, period=target, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已调整%(period)s的截止日期。") % {"period": target})
+            return redirect("monitoring:periods")
+    return render(request, "monitoring/periods.html", {"periods": selectors.recent_periods(user=user, limit=24), "form": form,
+                                                       "current": current})
+
+
+@login_required
+def import_filings(request):
+    """County officials upload a month's filings for enterprises without the means to file online."""
+    user = _official(request)
+    period = _period_from_query(request)
+    if request.method == "GET" and request.GET.get("template"):
+        import io
+
+        from django.http import HttpResponse
+
+        from . import imports
+
+        buffer = io.BytesIO()
+        imports.write_template(buffer, enterprises=selectors.not_filed(user=user, period=period, region=user.region))
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="filings-{period.year}-{period.month:02d}.xlsx"'
+        return response
+    result = None
+    if request.method == "POST":
+        from . import imports
+
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith(".xlsx") or upload.size > 20 * 1024 * 1024:
+            messages.error(request, _("请上传不超过20MB的 .xlsx 文件。"))
+        else:
+            result = imports.import_filings(actor=user, period=period, fileobj=upload)
+            if not result.errors:
+                messages.success(request, _("导入成功:新增 %(c)d 份,更新 %(u)d 份,无变化 %(n)d 份。") % {
+                    "c": result.created, "u": result.updated, "n": result.unchanged})
+    return render(request, "monitoring/import.html", {"period": period, "result": result,
+                                                      "recent_periods": selectors.recent_periods(user=user)})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def analysis_page(request):
+    """Indicator totals with same-set year-on-year growth, and the survey's diffusion indices with trends."""
+    from . import analysis
+
+    user = _official(request)
+    period = _period_from_query(request)
+    region = user.region
+    code = request.GET.get("region")
+    if code:
+        region = Region.objects.visible_to(user).filter(code=code).first()
+        if region is None:
+            raise Http404
+    by = request.GET.get("by", "region")
+    if by not in analysis.GROUPS:
+        by = "region"
+    rows, total = analysis.indicator_totals(user=user, period=period, region=region, by=by)
+    di_rows, di_own = analysis.diffusion_by_region(user=user, period=period, region=region)
+    trend = analysis.diffusion_trend(user=user, region=region, until=period, months=24)
+    chart = {
+        "labels": [t["label"] for t in trend],
+        "series": [{"label": str(q.label), "data": [float(t[q.code]) if t[q.code] is not None else None for t in trend]}
+                   for q in SURVEY],
+        "composite": [float(t["composite"]) if t["composite"] is not None else None for t in trend],
+    }
+    return render(request, "monitoring/analysis.html", {
+        "period": period, "region": region, "by": by, "rows": rows, "total": total, "indicators": INDICATORS,
+        "di_rows": di_rows, "di_own": di_own, "survey": SURVEY, "chart": chart,
+        "recent_periods": selectors.recent_periods(user=user),
+        "groups": [("region", _("按地区")), ("industry", _("按行业")), ("size", _("按规模"))],
+    })

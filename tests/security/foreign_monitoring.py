@@ -1,0 +1,80 @@
+"""Monitoring pages with arguments: for each role of the `world`, a filing / enterprise / county report
+it may NOT reach.
+
+- file (year/month): the page only ever shows the user's own enterprise: nothing foreign (None);
+- file_on_behalf: an enterprise outside the role's subtree (the province sees all);
+- filing_detail: a filing of an enterprise outside the role's scope;
+- return_county: a county report of a county outside the role's subtree.
+"""
+
+from monitoring import services
+from monitoring.models import CountyReport, Filing
+from tests.monitoring.helpers import open_period, valid_data
+
+# The enterprise outside each role's scope (None: the role sees every enterprise).
+OUTSIDE = {
+    "province": None,
+    "city": "e_jiangning",
+    "other_city": "e_haian",
+    "county": "e_rugao",
+    "other_county": "e_haian",
+    "enterprise": "e_rugao",
+    "other_enterprise": "e_haian",
+}
+
+
+def _enterprise(world, role):
+    name = OUTSIDE.get(role, "e_haian")
+    return None if name is None else getattr(world, name)
+
+
+def _filing(world, enterprise) -> Filing:
+    period = open_period()
+    existing = Filing.objects.filter(enterprise=enterprise, period=period).first()
+    if existing:
+        return existing
+    return services.file_one(actor=world.users["province"], enterprise=enterprise, period=period,
+                             data=valid_data(), submit=True).filing
+
+
+def _file_on_behalf(world, role):
+    enterprise = _enterprise(world, role)
+    if enterprise is None:
+        return None
+    period = open_period()
+    return {"year": period.year, "month": period.month, "enterprise_id": enterprise.pk}
+
+
+def _filing_detail(world, role):
+    enterprise = _enterprise(world, role)
+    return None if enterprise is None else {"pk": _filing(world, enterprise).pk}
+
+
+def _county_report(world, role):
+    enterprise = _enterprise(world, role)
+    if enterprise is None:
+        return None
+    period = open_period()
+    report, _created = CountyReport.objects.get_or_create(
+        county=enterprise.region, period=period,
+        defaults={"status": CountyReport.Status.REPORTED, "first_reported_at": period.opens_on(),
+                  "reported_at": period.opens_on(), "on_time": True,
+                  "reported_by": world.users["county"]})
+    return {"pk": report.pk}
+
+
+def _month(world, role):
+    return None
+
+
+FOREIGN = {
+    "monitoring:file": _month,
+    "monitoring:file_on_behalf": _file_on_behalf,
+    "monitoring:filing_detail": _filing_detail,
+    "monitoring:return_county": _county_report,
+}
+
+POST_DATA = {
+    "monitoring:filing_detail": lambda world, role: {"action": "approve"},
+    "monitoring:return_county": lambda world, role: {"reason": "退回测试"},
+}
