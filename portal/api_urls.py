@@ -1,12 +1,38 @@
+"""The portal's API, version 1, under /api/v1/ (namespace ``api``).
+
+Every endpoint is read-only except the user's own token; all require a session or a token
+(``Authorization: Token <key>``), except the schema and its documentation pages, which are public and
+served entirely from this server (Swagger UI assets from drf-spectacular-sidecar under /static/).
+"""
+
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from portal.accounts.api import MeView, TokenView
+from portal.audit.api import AuditEntryViewSet
+from portal.core.api import OfflineSwaggerView, SchemaView
+from portal.enterprises.api import EnterpriseViewSet
+from portal.regions.api import RegionViewSet
+
+app_name = "api"
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("regions", RegionViewSet, basename="regions")
+router.register("enterprises", EnterpriseViewSet, basename="enterprises")
+router.register("audit", AuditEntryViewSet, basename="audit")
+
+# The schema and its documentation keep drf-spectacular's public permissions, with the portal's throttles.
+# No Redoc page: drf-spectacular's Redoc template loads its fonts from fonts.googleapis.com.
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("me/", MeView.as_view(), name="me"),
+    path("tokens/", TokenView.as_view(), name="tokens"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", OfflineSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
 ]

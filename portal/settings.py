@@ -28,6 +28,8 @@ ENV_VARS = (
     "PASSWORD_MAX_AGE_DAYS",
     "SESSION_IDLE_TIMEOUT",
     "AXES_FAILURE_LIMIT",
+    "MEDIA_ROOT",
+    "AUDIT_RETENTION_DAYS",
 )
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -39,7 +41,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.core.admin_apps.PortalAdminConfig",  # the admin, open to the system administrator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,7 +64,9 @@ INSTALLED_APPS = [
     "portal.enterprises",
     "portal.notices",
     "portal.audit",
+    "portal.notifications",
     # Domain apps
+    "monitoring",
     "platforms",
     "incubators",
 ]
@@ -183,18 +187,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="监测平台 <norepl
 SMS_BACKEND = env.str("SMS_BACKEND", default="logging")
 
 REST_FRAMEWORK = {
+    # Token first, so that an unauthenticated call is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.core.throttling.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "portal.core.throttling.PortalAnonRateThrottle",
+        "portal.core.throttling.PortalUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "6000/min"},
     "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
@@ -231,6 +236,9 @@ if PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The audit trail is kept at least six months (等保 2.0); purge_audit refuses anything shorter.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -240,5 +248,41 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("省中小企业运行监测平台")
+
+# Monitoring calendar (seed 000): enterprises file by the 13th of the next month, counties review and
+# report up by the 15th. Province staff can move both per period (holidays).
+FILING_DEADLINE_DAY = 13
+REVIEW_DEADLINE_DAY = 15
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
+
+# ------------------------------------------------------------------------------------------------
+# Scheduled work and notifications (portal.notifications, monitoring.reminders, monitoring.bulletins)
+# ------------------------------------------------------------------------------------------------
+ENV_VARS = (*ENV_VARS, "SITE_URL", "SMS_HTTP_URL", "SMS_HTTP_TOKEN", "CELERY_VISIBILITY_TIMEOUT")
+# The portal's address as users reach it, for the links in emails and SMS.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# SMS_BACKEND (above): "logging" (the log), "http" (the gateway at SMS_HTTP_URL), "locmem" (tests), or a
+# dotted path to a class of portal.notifications.sms.
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
+SMS_HTTP_TIMEOUT = 10  # seconds
+SMS_SIGNATURE = "【省中小企业运行监测平台】"
+# A task unacknowledged this long is given to another worker (acks_late): longer than any task runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_TASK_TRACK_STARTED = True
+CELERY_RESULT_EXPIRES = 24 * 3600
+# Deadline reminders. Days are counted from each period's own deadlines (province staff may move them):
+# with the 13th/15th defaults, enterprises are reminded on the 10th and 12th, counties on the 13th,
+# cities on the 16th; a returned filing at once and again after two days.
+FILING_REMINDER_DAYS_BEFORE_DEADLINE = (3, 1)
+REVIEW_REMINDER_DAYS_AFTER_FILING_DEADLINE = (0,)
+REPORT_UP_REMINDER_DAYS_AFTER_REVIEW_DEADLINE = (1,)
+RETURNED_REMINDER_AFTER_DAYS = 2
+# Which outside channels reach an enterprise's monitoring contact (Enterprise.contact_email/contact_phone).
+ENTERPRISE_CONTACT_CHANNELS = ("email", "sms")
+# Notifications are written and their deliveries queued this many at a time; a delivery is tried this often.
+NOTIFICATION_BATCH_SIZE = 500
+DELIVERY_MAX_ATTEMPTS = 3
+# The quarterly bulletin (每季度通报各地监测企业报送情况) is drafted on this day of the month after a quarter.
+BULLETIN_DAY_AFTER_QUARTER = 20

@@ -8,6 +8,19 @@ from django.test import Client
 from tests import factories as f
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls made by the tests themselves
+# (fixtures, assertions) are still synchronous, so Django's async-safety guard is lifted for the test process.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and other cached state must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "portal.audit"
     label = "audit"
     verbose_name = _("审计日志")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the retention system check

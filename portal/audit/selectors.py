@@ -1,10 +1,49 @@
+"""Reads of the audit trail. Officials read their subtree's rows, the audit administrator every row."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.accounts.models import Role
+from portal.accounts.scoping import scope_for
+
 from .models import AuditEntry
 
 
-def audit_list(*, user, q: str = "", model: str = ""):
-    qs = AuditEntry.objects.visible_to(user).select_related("actor")
-    if q:
-        qs = qs.filter(object_repr__icontains=q) | qs.filter(actor_name__icontains=q)
+def can_read_audit(*, user) -> bool:
+    """The audit administrator and officials (their subtree). The system and security administrators,
+    whose acts the trail records, do not read it (三员分立)."""
+    return user.is_authenticated and user.is_active and (
+        user.role == Role.AUDIT_ADMIN or (user.role == Role.OFFICIAL and scope_for(user).is_official))
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_list(*, user, date_from: date | None = None, date_to: date | None = None, actor: str = "",
+               model: str = "", action: str = "", q: str = ""):
+    """The rows the user may read, newest first, filtered. Two queries a page (count + rows).
+
+    Dates are local (Asia/Shanghai) and inclusive.
+    """
+    qs = AuditEntry.objects.visible_to(user)
+    if date_from:
+        qs = qs.filter(at__gte=_start_of(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_start_of(date_to + timedelta(days=1)))
+    if actor:
+        qs = qs.filter(actor_name__icontains=actor)
     if model:
         qs = qs.filter(model=model)
-    return qs
+    if action:
+        qs = qs.filter(action=action)
+    if q:
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(actor_name__icontains=q) | Q(note__icontains=q)
+                       | Q(object_id=q))
+    return qs.order_by("-at", "-id")
+
+
+def audit_entry(*, user, pk: int) -> AuditEntry | None:
+    return AuditEntry.objects.visible_to(user).filter(pk=pk).first()

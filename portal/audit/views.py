@@ -3,15 +3,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from portal.accounts.models import Role
-
 from . import selectors
+from .forms import AuditFilterForm
+
+PAGE_SIZE = 50
 
 
 @login_required
 def audit_list(request):
-    if request.user.role != Role.AUDIT_ADMIN and not request.user.is_official:
+    if not selectors.can_read_audit(user=request.user):
         raise PermissionDenied
-    q = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.audit_list(user=request.user, q=q), 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"page": page, "q": q})
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = selectors.audit_list(user=request.user, **filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/list.html", {"page": page, "form": form})

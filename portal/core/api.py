@@ -1,12 +1,39 @@
-"""API plumbing shared by every app: the exception handler turning service errors into responses."""
+"""API plumbing shared by every app.
+
+- ``exception_handler``: service errors (Django's ValidationError, Conflict, NotFound, PermissionDenied)
+  become responses, so viewsets only translate HTTP to arguments.
+- ``ProbeThrottlingMixin``: failed token authentications are counted per client address; a client
+  probing keys is answered 429 once it passes the anonymous rate.
+- ``PortalAnonRateThrottle`` / ``PortalUserRateThrottle``: the rates of ``DEFAULT_THROTTLE_RATES``,
+  identifying the client by the address the audit trail records (``REMOTE_ADDR``, set by the proxy),
+  never by a client-supplied ``X-Forwarded-For``.
+- ``PortalPagination``: page-number pagination with a bounded ``page_size``.
+- ``OfflineSwaggerView``: the API documentation page, served without any other host.
+- ``ScopedReadOnlyViewSet``: the base of every read-only viewset. Subclasses implement
+  ``get_queryset()`` starting from ``Model.objects.visible_to(request.user)`` (or a selector that
+  does), so an object of another scope answers 404 exactly like a missing one.
+"""
+
+import json
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.utils.translation import gettext as _
+from drf_spectacular.settings import spectacular_settings
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import Conflict, NotFound
+from .throttling import PortalAnonRateThrottle, PortalPagination, PortalUserRateThrottle, _ClientAddressMixin
+
+__all__ = ["PortalAnonRateThrottle", "PortalPagination", "PortalUserRateThrottle", "exception_handler"]
 
 
 def exception_handler(exc, context):
@@ -16,7 +43,87 @@ def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotFound):
-        return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
+        return Response({"detail": _("未找到。")}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        return Response({"detail": str(exc) or "无权执行此操作。"}, status=status.HTTP_403_FORBIDDEN)
+        return Response({"detail": str(exc) or _("无权执行此操作。")}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
+
+
+# -- throttling ------------------------------------------------------------------------------------
+class FailedAuthenticationThrottle(_ClientAddressMixin, SimpleRateThrottle):
+    """Counts failed token authentications per client address, at the anonymous rate."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": "auth-failure", "ident": self.get_ident(request)}
+
+
+THROTTLE_CLASSES = [PortalAnonRateThrottle, PortalUserRateThrottle]
+
+
+# -- authentication --------------------------------------------------------------------------------
+# Token first: a request without valid credentials is answered 401 with `WWW-Authenticate: Token`.
+AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+
+
+class ProbeThrottlingMixin:
+    """Failed authentications (a wrong token key) count against the client's anonymous rate.
+
+    DRF checks throttles only after authentication, so without this a wrong key is answered 401
+    forever and key probing is never rate-limited.
+    """
+
+    def perform_authentication(self, request):
+        try:
+            super().perform_authentication(request)
+        except AuthenticationFailed:
+            throttle = FailedAuthenticationThrottle()
+            if not throttle.allow_request(request, self):
+                raise Throttled(wait=throttle.wait()) from None
+            raise
+
+
+# -- pagination ------------------------------------------------------------------------------------
+# -- base views ------------------------------------------------------------------------------------
+class PortalAPIMixin(ProbeThrottlingMixin):
+    """Authentication, permission, throttling and pagination every portal endpoint shares."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+    throttle_classes = THROTTLE_CLASSES
+    pagination_class = PortalPagination
+
+
+class ScopedReadOnlyViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """List and retrieve, nothing else. ``get_queryset`` must start from ``visible_to(user)``."""
+
+    def get_queryset(self):  # pragma: no cover - every subclass scopes its own queryset
+        raise NotImplementedError("start from Model.objects.visible_to(self.request.user)")
+
+
+# -- documentation ---------------------------------------------------------------------------------
+class SchemaView(ProbeThrottlingMixin, SpectacularAPIView):
+    """The OpenAPI schema: public (drf-spectacular's SERVE_PERMISSIONS), throttled like the API."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+
+
+class OfflineSwaggerView(ProbeThrottlingMixin, SpectacularSwaggerView):
+    """Swagger UI from the sidecar's assets under /static/, with nothing fetched from another host.
+
+    Swagger UI would load a validity badge from validator.swagger.io; government intranets are often
+    offline, so the validator is switched off.
+    """
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        configured = spectacular_settings.SWAGGER_UI_SETTINGS
+        ui_settings = json.loads(configured) if isinstance(configured, str) else dict(configured)
+        response.data["settings"] = json.dumps({**ui_settings, "validatorUrl": None}, indent=2)
+        return response

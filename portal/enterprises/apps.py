@@ -6,3 +6,8 @@ class EnterprisesConfig(AppConfig):
     name = "portal.enterprises"
     label = "enterprises"
     verbose_name = _("企业名录")
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

@@ -37,6 +37,14 @@ def _check_region(actor, region: Region) -> None:
         raise PermissionDenied(_("不能在您管辖范围以外的地区登记企业。"))
 
 
+def _credit_code(code: str) -> str:
+    """The normalised code; a format error is reported on the credit code field."""
+    try:
+        return validate_credit_code(code)
+    except ValidationError as exc:
+        raise ValidationError({"credit_code": exc.messages}) from exc
+
+
 def _apply(enterprise: Enterprise, data: dict, classifier: Classifier) -> None:
     for name, value in data.items():
         setattr(enterprise, name, value)
@@ -59,7 +67,7 @@ def _apply(enterprise: Enterprise, data: dict, classifier: Classifier) -> None:
 @transaction.atomic
 def create_enterprise(*, actor, data: dict) -> Enterprise:
     _check_region(actor, data["region"])
-    data = {**data, "credit_code": validate_credit_code(data["credit_code"])}
+    data = {**data, "credit_code": _credit_code(data["credit_code"])}
     if Enterprise.objects.filter(credit_code=data["credit_code"]).exists():
         raise ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
     enterprise = Enterprise()
@@ -88,7 +96,7 @@ def update_enterprise(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
     if "region" in data and data["region"].pk != enterprise.region_id:
         _check_region(actor, data["region"])
     if "credit_code" in data:
-        data = {**data, "credit_code": validate_credit_code(data["credit_code"])}
+        data = {**data, "credit_code": _credit_code(data["credit_code"])}
         if Enterprise.objects.filter(credit_code=data["credit_code"]).exclude(pk=enterprise.pk).exists():
             raise ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
     before = audit.snapshot(enterprise, AUDITED_FIELDS)
@@ -204,7 +212,9 @@ def _cell(col: Column, raw, errors: list[str], row_no: int):
     if raw in (None, ""):
         if col.required:
             errors.append(_("第%(row)d行“%(col)s”不能为空。") % {"row": row_no, "col": col.header})
-        return None if col.kind != "bool" else False
+            return None
+        # Blank optional cells: text columns are stored as "", never NULL.
+        return {"bool": False, "text": "", "email": ""}.get(col.kind)
     try:
         if col.kind == "int":
             value = Decimal(str(raw))
@@ -294,6 +304,8 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
         return result
 
     scope = scope_for(actor)
+    if not scope.is_official:
+        raise PermissionDenied(_("只有主管部门可以批量导入企业名录。"))
     regions = {r.code: r for r in Region.objects.visible_to(actor).filter(level=RegionLevel.COUNTY)}
     industries = {i.code: i for i in Industry.objects.all()}
     codes_in_file: dict[str, int] = {}
@@ -390,8 +402,11 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
     return result
 
 
-def write_import_template(fileobj) -> None:
-    """The downloadable template: headers, one example row, and a sheet of valid codes."""
+def write_import_template(fileobj, *, regions=None) -> None:
+    """The downloadable template: headers, one example row, and a sheet of valid codes.
+
+    ``regions`` limits the code sheet to the counties the downloading official may import into.
+    """
     import xlsxwriter
 
     from portal.regions.models import Region
@@ -407,7 +422,9 @@ def write_import_template(fileobj) -> None:
     ws.freeze_panes(1, 0)
     ref = wb.add_worksheet("代码表")
     ref.write_row(0, 0, ["县(市、区)代码", "名称", "", "行业代码", "行业名称"], head)
-    for r, region in enumerate(Region.objects.filter(level=RegionLevel.COUNTY).order_by("path"), start=1):
+    if regions is None:
+        regions = Region.objects.filter(level=RegionLevel.COUNTY)
+    for r, region in enumerate(regions.order_by("path"), start=1):
         ref.write_string(r, 0, region.code)
         ref.write_string(r, 1, region.name)
     for r, ind in enumerate(Industry.objects.order_by("code"), start=1):

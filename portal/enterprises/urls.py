@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enterprises"
-urlpatterns = []
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("new/", views.enterprise_create, name="create"),
+    path("mine/", views.my_enterprise, name="mine"),
+    path("import/", views.enterprise_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/account/", views.account_create, name="account_create"),
+]

@@ -6,3 +6,8 @@ class RegionsConfig(AppConfig):
     name = "portal.regions"
     label = "regions"
     verbose_name = _("行政区划")
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

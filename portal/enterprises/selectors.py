@@ -1,0 +1,168 @@
+"""Every read of the enterprise registry that a page, export or panel shows. All start from visible_to."""
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import User
+from portal.accounts.scoping import scope_for
+from portal.audit.models import AuditEntry
+from portal.regions.models import Region
+
+from .models import HONOUR_FIELDS, Enterprise, Industry, SizeClass, SizeThreshold
+
+# The honours a list can be filtered by: the model's flags plus 规上.
+HONOUR_FILTERS = ("above_designated_size", *HONOUR_FIELDS)
+MISSING_CONTACT = Q(contact_name="") | Q(contact_phone="")
+
+
+def monitored_q(day) -> Q:
+    """Monitored on ``day``: monitored_from <= day and (no end, or the end not before day)."""
+    return Q(monitored_from__isnull=False, monitored_from__lte=day) & (
+        Q(monitored_until__isnull=True) | Q(monitored_until__gte=day)
+    )
+
+
+@dataclass(frozen=True)
+class EnterpriseFilter:
+    region: Region | None = None
+    size_class: str = ""
+    industry: Industry | None = None
+    honour: str = ""
+    monitored: bool | None = None
+    missing_contact: bool = False
+    q: str = ""
+
+
+def enterprise_list(*, user, filters: EnterpriseFilter | None = None):
+    """The registry as the user may see it, filtered. Two queries a page (count + rows), whatever the size."""
+    filters = filters or EnterpriseFilter()
+    qs = _with_monitored(Enterprise.objects.visible_to(user).select_related("region", "industry"))
+    if filters.region is not None:
+        qs = qs.filter(region_path__startswith=filters.region.path)
+    if filters.size_class:
+        qs = qs.filter(size_class=filters.size_class)
+    if filters.industry is not None:
+        ind = filters.industry
+        qs = qs.filter(Q(industry=ind) | Q(industry__parent=ind) | Q(industry__parent__parent=ind))
+    if filters.honour in HONOUR_FILTERS:
+        qs = qs.filter(**{filters.honour: True})
+    if filters.monitored is not None:
+        cond = monitored_q(timezone.localdate())
+        qs = qs.filter(cond) if filters.monitored else qs.exclude(cond)
+    if filters.missing_contact:
+        qs = qs.filter(MISSING_CONTACT)
+    if filters.q:
+        q = filters.q.strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__istartswith=q.upper()))
+    return qs.order_by("region_path", "name", "id")
+
+
+def enterprise_for_view(*, user, pk: int) -> Enterprise | None:
+    """One enterprise the user may see, or None (missing and forbidden look alike)."""
+    qs = Enterprise.objects.visible_to(user).select_related("region", "region__parent", "industry", "size_standard")
+    return _with_monitored(qs).filter(pk=pk).first()
+
+
+def _with_monitored(qs):
+    return qs.annotate(is_monitored=Case(When(monitored_q(timezone.localdate()), then=Value(True)),
+                                         default=Value(False), output_field=BooleanField()))
+
+
+def registry_role(*, user) -> str | None:
+    """'official' (their subtree), 'enterprise' (their own) or None (no registry at all)."""
+    scope = scope_for(user)
+    return "official" if scope.is_official else "enterprise" if scope.is_enterprise else None
+
+
+def enterprise_for_change(*, user, pk: int) -> Enterprise | None:
+    return Enterprise.objects.changeable_by(user).select_related("region", "industry").filter(pk=pk).first()
+
+
+def own_enterprise_id(*, user) -> int | None:
+    """The enterprise of an information officer, None for everyone else."""
+    return scope_for(user).enterprise_id
+
+
+def county_choices(*, user):
+    """Counties an official may register an enterprise in: the county-level units of their subtree."""
+    if not scope_for(user).is_official:
+        return Region.objects.none()
+    return Region.objects.visible_to(user).counties().select_related("parent").order_by("path")
+
+
+def region_filter_choices(*, user):
+    """Regions a list can be narrowed to: every city and county the user sees (officials only)."""
+    if not scope_for(user).is_official:
+        return Region.objects.none()
+    return Region.objects.visible_to(user).order_by("path")
+
+
+def industry_choices():
+    """Industries are public reference data (GB/T 4754), not tenant data."""
+    return Industry.objects.order_by("code")
+
+
+def size_basis(enterprise: Enterprise) -> dict:
+    """Which standard and which row of it derived the size class, as plain data for the page."""
+    category = enterprise.industry.size_category
+    rows = list(SizeThreshold.objects.filter(standard_id=enterprise.size_standard_id,
+                                             category__in=[category, "other"]))
+    # The classifier falls back to 'other' when the standard has no row for the category.
+    own = [t for t in rows if t.category == category] or [t for t in rows if t.category == "other"]
+    thresholds = {t.size_class: t for t in own}
+    labels = dict(SizeClass.choices)
+    lines = []
+    for size_class in (SizeClass.LARGE, SizeClass.MEDIUM, SizeClass.SMALL):
+        t = thresholds.get(size_class.value)
+        if t is not None:
+            lines.append({"size_class": size_class.value, "label": labels[size_class.value],
+                          "text": _describe(t)})
+    if lines:
+        lines.append({"size_class": SizeClass.MICRO.value, "label": labels[SizeClass.MICRO.value],
+                      "text": _("未达到小型企业标准")})
+    first = next(iter(thresholds.values()), None)
+    return {
+        "standard": enterprise.size_standard,
+        "category_label": first.category_label if first else "",
+        "lines": lines,
+    }
+
+
+def _describe(t: SizeThreshold) -> str:
+    parts = []
+    if t.min_employees is not None:
+        parts.append(_("从业人员 ≥ %(n)s 人") % {"n": t.min_employees})
+    if t.min_revenue is not None:
+        parts.append(_("营业收入 ≥ %(n)s 万元") % {"n": _plain_number(t.min_revenue)})
+    if t.min_assets is not None:
+        parts.append(_("资产总额 ≥ %(n)s 万元") % {"n": _plain_number(t.min_assets)})
+    return _("且").join(parts)
+
+
+def _plain_number(value) -> str:
+    return format(value.normalize(), "f")
+
+
+def enterprise_accounts(*, user, enterprise: Enterprise):
+    """The information officers' accounts of an enterprise, as far as the user may see accounts."""
+    if not scope_for(user).is_official:
+        return User.objects.none()
+    return User.objects.visible_to(user).filter(enterprise=enterprise).order_by("username")
+
+
+def enterprise_history(*, user, enterprise: Enterprise, limit: int = 10) -> list:
+    """The latest audit rows about the enterprise that the user may read."""
+    return list(AuditEntry.objects.visible_to(user).filter(enterprise_id=enterprise.pk)[:limit])
+
+
+def registry_counts(*, user) -> dict:
+    """Counts for the dashboard panel: one aggregate query."""
+    return Enterprise.objects.visible_to(user).aggregate(
+        total=Count("id"), missing_contact=Count("id", filter=MISSING_CONTACT))
+
+
+def import_template_regions(*, user):
+    return county_choices(user=user)
