@@ -10,7 +10,44 @@ from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
 
 from .indicators import INDICATORS
-from .models import CountyReport, Filing, FilingEvent, FilingStatus, Period
+from .models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
+from .validation import Context
+
+# ------------------------------------------------------------------------------------------------
+# Comparison context for validation, loaded in bulk (one query per kind for a whole batch)
+# ------------------------------------------------------------------------------------------------
+
+def build_contexts(enterprises: list[Enterprise], period: Period) -> dict[int, Context]:
+    ids = [e.id for e in enterprises]
+    codes = [i.code for i in INDICATORS]
+    py, pm = period.previous()
+    previous = {
+        row["enterprise_id"]: row
+        for row in Filing.objects.submitted().filter(enterprise_id__in=ids, period__year=py, period__month=pm)
+        .values("id", "enterprise_id", *codes)
+    }
+    last_year = {
+        row["enterprise_id"]: row
+        for row in Filing.objects.submitted().filter(
+            enterprise_id__in=ids, period__year=period.year - 1, period__month=period.month)
+        .values("enterprise_id", *codes)
+    }
+    inventory: dict[int, dict] = {}
+    filing_to_enterprise = {row["id"]: eid for eid, row in previous.items()}
+    for p in FilingProduct.objects.filter(filing_id__in=filing_to_enterprise).values("filing_id", "name", "inventory"):
+        inventory.setdefault(filing_to_enterprise[p["filing_id"]], {})[p["name"]] = p["inventory"]
+    out = {}
+    for e in enterprises:
+        prev = previous.get(e.id)
+        out[e.id] = Context(
+            industrial=e.industry.is_industrial,
+            previous=prev if prev and py == period.year else None,
+            previous_employees=prev["employees"] if prev else None,
+            last_year=last_year.get(e.id),
+            previous_inventory=inventory.get(e.id),
+        )
+    return out
+
 
 
 def periods_for_enterprise(*, user, enterprise: Enterprise, limit: int = 24) -> list[dict]:
@@ -184,7 +221,6 @@ def not_filed(*, user, period: Period, region: Region):
 
 def check_filing(*, enterprise: Enterprise, period: Period, data: dict):
     """Validate without writing: the warnings the form must ask explanations for."""
-    from .services import build_contexts
     from .validation import validate
 
     return validate(data, build_contexts([enterprise], period)[enterprise.id])

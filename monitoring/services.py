@@ -20,10 +20,11 @@ from portal.audit.models import AuditEntry
 from portal.core.exceptions import Conflict
 from portal.enterprises.models import Enterprise
 
-from . import periods
+from . import periods, reminders
 from .indicators import INDICATORS, SURVEY
 from .models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
-from .validation import Context, Result, validate
+from .selectors import build_contexts
+from .validation import Result, validate
 
 CONTENT_FIELDS = (*(i.code for i in INDICATORS), *(q.field_name for q in SURVEY),
                   "difficulties", "difficulties_text", "explanations")
@@ -83,42 +84,6 @@ class Outcome:
 
 
 # ------------------------------------------------------------------------------------------------
-# Comparison context, loaded in bulk
-# ------------------------------------------------------------------------------------------------
-
-def build_contexts(enterprises: list[Enterprise], period: Period) -> dict[int, Context]:
-    ids = [e.id for e in enterprises]
-    codes = [i.code for i in INDICATORS]
-    py, pm = period.previous()
-    previous = {
-        row["enterprise_id"]: row
-        for row in Filing.objects.submitted().filter(enterprise_id__in=ids, period__year=py, period__month=pm)
-        .values("id", "enterprise_id", *codes)
-    }
-    last_year = {
-        row["enterprise_id"]: row
-        for row in Filing.objects.submitted().filter(
-            enterprise_id__in=ids, period__year=period.year - 1, period__month=period.month)
-        .values("enterprise_id", *codes)
-    }
-    inventory: dict[int, dict] = {}
-    filing_to_enterprise = {row["id"]: eid for eid, row in previous.items()}
-    for p in FilingProduct.objects.filter(filing_id__in=filing_to_enterprise).values("filing_id", "name", "inventory"):
-        inventory.setdefault(filing_to_enterprise[p["filing_id"]], {})[p["name"]] = p["inventory"]
-    out = {}
-    for e in enterprises:
-        prev = previous.get(e.id)
-        out[e.id] = Context(
-            industrial=e.industry.is_industrial,
-            previous=prev if prev and py == period.year else None,
-            previous_employees=prev["employees"] if prev else None,
-            last_year=last_year.get(e.id),
-            previous_inventory=inventory.get(e.id),
-        )
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
 # Filing: the one core
 # ------------------------------------------------------------------------------------------------
 
@@ -170,6 +135,13 @@ def file_batch(*, actor, period: Period, items: list[tuple[Enterprise, dict, Res
                 filing.enterprise = enterprise  # already loaded: no query per row (audit repr, events)
             out.filing = filing
             result = parsed or Result()
+            # Approved or locked: a change is refused below, but the same content sent again (a region's
+            # system re-sending its month) is simply "unchanged", as for any other filing.
+            frozen = filing is not None and (filing.status == FilingStatus.APPROVED or (
+                period.is_locked and not filing.reopened and filing.status == FilingStatus.SUBMITTED))
+            if frozen and submit and result.ok and filing.content_hash == content_hash(content_of(data)):
+                out.outcome = "unchanged"
+                continue
             if filing is not None and filing.status == FilingStatus.APPROVED:
                 out.outcome, out.conflict = "rejected", True
                 out.errors = {"non_field_errors": [_("该报表已审核通过,不能再修改;如需更正请联系上级主管部门解锁。")]}
@@ -326,6 +298,7 @@ def return_filing(*, actor, filing: Filing, reason: str, fields: list[str] = ())
     _event(filing, FilingEvent.Action.RETURN, actor, reason, fields)
     audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=filing, object_repr=f"{filing.enterprise} {filing.period}",
                  enterprise_id=filing.enterprise_id, note=reason, changes={"status": ["submitted", "returned"]})
+    reminders.schedule_returned_reminder(filing)  # the enterprise is told once this commits
     return filing
 
 

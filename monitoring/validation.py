@@ -16,6 +16,9 @@ from .indicators import EMPLOYEE_CHANGE_LIMIT, INDICATORS, SURVEY, YOY_LIMIT, Ap
 MAX_PRODUCTS = 10
 MAX_VALUE = Decimal("999999999999999")
 PRODUCT_QUANTUM = Decimal("0.01")  # FilingProduct quantities have two decimals, as the form
+# Computed once: an enum's ``values`` is rebuilt on every access, which shows in batches of 1,000.
+_ANSWERS = {q.field_name: frozenset(q.choices.values) for q in SURVEY}
+_DIFFICULTIES = frozenset(Difficulty.values)
 
 
 @dataclass
@@ -82,7 +85,7 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
     for q in SURVEY:
         value = raw.get(q.field_name, raw.get(q.code))
         value = (value or "").strip() if isinstance(value, str) else value
-        if value and value not in q.choices.values:
+        if value and (not isinstance(value, str) or value not in _ANSWERS[q.field_name]):
             result.error(q.field_name, _("“%(label)s”的选项应为:%(choices)s。") % {
                 "label": q.label, "choices": "、".join(f"{v}({lbl})" for v, lbl in q.choices.choices)})
             value = ""
@@ -93,10 +96,10 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
     if not isinstance(difficulties, list | tuple):
         result.error("difficulties", _("主要困难格式不正确。"))
         difficulties = []
-    bad = [d for d in difficulties if d not in Difficulty.values]
+    bad = [d for d in difficulties if not isinstance(d, str) or d not in _DIFFICULTIES]
     if bad:
         result.error("difficulties", _("未知的困难选项:%(bad)s。") % {"bad": "、".join(map(str, bad))})
-    data["difficulties"] = [d for d in difficulties if d in Difficulty.values]
+    data["difficulties"] = [d for d in difficulties if isinstance(d, str) and d in _DIFFICULTIES]
     data["difficulties_text"] = str(raw.get("difficulties_text") or "")[:2000]
     explanations = raw.get("explanations") or {}
     if not isinstance(explanations, Mapping):

@@ -1,0 +1,332 @@
+"""The data-exchange API's plumbing: regions' own systems and enterprises' software file through it.
+
+Everything that decides whether a filing is accepted lives in ``services.file_batch`` (the same core as
+the browser form and the xlsx import); this module only turns exchange requests into its arguments and
+its outcomes into answers:
+
+- ``parse_period``: "2026-10" → the Period (an ended month only);
+- ``file_items``: raw items (credit code + fields) → enterprises of the caller's scope resolved in one
+  query, typed data, one ``file_batch`` call, one result per item in the order given. An unknown credit
+  code and one outside the caller's scope get the same answer, so a probe learns nothing;
+- ``idempotent``: the ``Idempotency-Key`` contract (same key and body → the stored answer; same key,
+  other body → ``KeyReused``);
+- ``filing_list`` / ``approved_filings``: the reads, starting from ``Filing.objects.visible_to``;
+- ``create_exchange_system``: the account of a region's system (role ``exchange``) and its API token.
+"""
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from portal.accounts.models import Role, User
+from portal.audit import services as audit
+from portal.audit.models import AuditEntry
+from portal.enterprises.models import Enterprise
+from portal.regions.models import Region
+
+from . import periods, services
+from .models import Filing, FilingStatus, IdempotencyRecord, Period
+from .validation import parse_payload
+
+MAX_BATCH = 1000
+IDEMPOTENCY_TTL = timedelta(days=7)
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,128}$")  # visible ASCII, as in the IETF draft's examples
+PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+FIRST_YEAR = 2000
+
+# What one item may carry: the credit code and the filing's content (names as in indicators.py).
+CONTENT_KEYS = frozenset({*services.CONTENT_FIELDS, "products"})
+ITEM_KEYS = CONTENT_KEYS | {"credit_code"}
+OUTCOMES = ("created", "updated", "unchanged", "rejected")
+
+
+def not_found_message() -> str:
+    return _("未找到该统一社会信用代码对应的企业,或无权为其报送。")
+
+
+# ------------------------------------------------------------------------------------------------
+# Periods
+# ------------------------------------------------------------------------------------------------
+
+def parse_period(value) -> Period:
+    """"2026-10" → the Period of an ended month; ValidationError({"period": ...}) otherwise."""
+    match = PERIOD_PATTERN.match(str(value or "").strip())
+    if not match:
+        raise ValidationError({"period": _("报告期格式应为“年-月”,例如 2026-10。")})
+    year, month = int(match[1]), int(match[2])
+    today = timezone.localdate()
+    if not (1 <= month <= 12) or not (FIRST_YEAR <= year <= today.year):
+        raise ValidationError({"period": _("报告期“%(value)s”不存在。") % {"value": value}})
+    if not periods.is_open(Period(year=year, month=month), today):
+        raise ValidationError({"period": _("%(year)d年%(month)d月尚未结束,不能报送或查询。") % {
+            "year": year, "month": month}})
+    return periods.get_period(year, month)
+
+
+def period_label(period: Period) -> str:
+    return f"{period.year}-{period.month:02d}"
+
+
+def parse_flag(value, *, default: bool, name: str) -> bool:
+    """A boolean from JSON (true/false) or a query string (true/false/1/0/yes/no)."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ValidationError({name: _("应为 true 或 false。")})
+
+
+# ------------------------------------------------------------------------------------------------
+# Filing items
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class ItemResult:
+    credit_code: str
+    outcome: str
+    status: str | None = None
+    version: int | None = None
+    errors: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    conflict: bool = False  # rejected because of the filing's state (approved, locked): HTTP 409
+    found: bool = True  # False: unknown or outside the caller's scope (HTTP 404 for a single filing)
+
+    def as_dict(self, period: Period, *, dry_run: bool) -> dict:
+        return {"credit_code": self.credit_code, "period": period_label(period), "outcome": self.outcome,
+                "status": self.status, "version": self.version, "dry_run": dry_run,
+                "errors": self.errors, "warnings": self.warnings}
+
+
+def _same_period(value, period: Period) -> bool:
+    match = PERIOD_PATTERN.match(str(value or "").strip())
+    return bool(match) and (int(match[1]), int(match[2])) == (period.year, period.month)
+
+
+def credit_code_of(raw) -> str:
+    code = raw.get("credit_code") if isinstance(raw, Mapping) else None
+    return code.strip().upper() if isinstance(code, str) else ""
+
+
+def file_items(*, actor, period: Period, items: list, submit: bool, dry_run: bool) -> list[ItemResult]:
+    """File raw exchange items for one period through ``services.file_batch``; one result per item, in order.
+
+    A handful of queries whatever the number of items: one for the enterprises, then file_batch's own.
+    Each item is all-or-nothing; the items accepted are written together.
+    """
+    codes = [credit_code_of(raw) for raw in items]
+    repeated = {code for code, n in Counter(codes).items() if code and n > 1}
+    wanted = {code for code in codes if code and code not in repeated}
+    enterprises = {
+        e.credit_code: e
+        for e in Enterprise.objects.visible_to(actor).filter(credit_code__in=wanted).select_related("region", "industry")
+    } if wanted else {}
+
+    results: list[ItemResult] = []
+    batch, positions = [], []
+    for i, (raw, code) in enumerate(zip(items, codes, strict=True), start=1):
+        result = ItemResult(credit_code=code, outcome="rejected")
+        results.append(result)
+        if not isinstance(raw, Mapping):
+            result.errors = {"non_field_errors": [_("第%(i)d条数据格式不正确,应为对象。") % {"i": i}]}
+            continue
+        if not code:
+            result.errors = {"credit_code": [_("请填写统一社会信用代码。")]}
+            continue
+        if code in repeated:
+            result.errors = {"credit_code": [_("该统一社会信用代码在本批数据中出现多次,请每家企业只提交一条。")]}
+            continue
+        enterprise = enterprises.get(code)
+        if enterprise is None:
+            result.found = False
+            result.errors = {"credit_code": [not_found_message()]}
+            continue
+        data, parsed = parse_payload(raw)
+        for key in sorted(set(raw) - ITEM_KEYS - {"period"}, key=str):
+            parsed.error(str(key), _("未知字段“%(key)s”。") % {"key": key})
+        if "period" in raw and not _same_period(raw["period"], period):  # an item may repeat the batch's period
+            parsed.error("period", _("与本批数据的报告期(%(period)s)不一致。") % {"period": period_label(period)})
+        batch.append((enterprise, data, parsed))
+        positions.append(result)
+
+    if batch:
+        try:
+            outcomes = services.file_batch(actor=actor, period=period, items=batch, submit=submit, dry_run=dry_run)
+        except IntegrityError:
+            # A concurrent request created some of these filings between our read and our insert (a row
+            # that does not exist yet cannot be locked). Once more: they are updates or unchanged now.
+            outcomes = services.file_batch(actor=actor, period=period, items=batch, submit=submit, dry_run=dry_run)
+        for result, out in zip(positions, outcomes, strict=True):
+            result.outcome, result.errors, result.warnings = out.outcome, out.errors, out.warnings
+            result.conflict = out.conflict
+            if out.filing is not None and out.filing.pk is not None:
+                result.status, result.version = out.filing.status, out.filing.version
+    return results
+
+
+def summary(results: list[ItemResult], period: Period, *, dry_run: bool) -> dict:
+    counts = Counter(r.outcome for r in results)
+    return {"period": period_label(period), "dry_run": dry_run, **{o: counts.get(o, 0) for o in OUTCOMES},
+            "results": [r.as_dict(period, dry_run=dry_run) for r in results]}
+
+
+# ------------------------------------------------------------------------------------------------
+# Idempotency-Key
+# ------------------------------------------------------------------------------------------------
+
+class KeyReused(Exception):  # noqa: N818 - the name says what happened
+    """The Idempotency-Key was already used for a request with another body."""
+
+
+def check_key(key: str) -> None:
+    if not KEY_PATTERN.match(key):
+        raise ValidationError({"Idempotency-Key": _("Idempotency-Key 应为1至128个可见 ASCII 字符。")})
+
+
+def fingerprint(*, method: str, path: str, body, dry_run: bool) -> str:
+    """The request as the key is bound to it: method, path and the JSON body, key order ignored."""
+    canonical = json.dumps({"method": method, "path": path, "dry_run": dry_run, "body": body},
+                           sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _stored(user, key: str) -> IdempotencyRecord | None:
+    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if record is not None and record.created_at < timezone.now() - IDEMPOTENCY_TTL:
+        record.delete()
+        return None
+    return record
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> tuple[int, dict]:
+    if record.request_hash != request_hash:
+        raise KeyReused(_("该 Idempotency-Key 已用于另一个内容不同的请求;新的请求请使用新的 Idempotency-Key。"))
+    return record.status_code, record.body
+
+
+def idempotent(*, user, key: str | None, request_hash: str,
+               run: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
+    """Run ``run()`` once per (user, key): (status, body, replayed).
+
+    The answer of a request carried out (2xx) is stored in the same transaction as its writes, so a retry
+    after a lost answer gets it back without filing again. Rejected requests (4xx) are not stored: they
+    wrote nothing and may be corrected and sent again under the same key. Two concurrent requests with
+    one key: the second waits for the first, its own writes are rolled back and it answers the stored one.
+    """
+    if not key:
+        status, body = run()
+        return status, body, False
+    record = _stored(user, key)
+    if record is not None:
+        return (*_replay(record, request_hash), True)
+    try:
+        with transaction.atomic():
+            status, body = run()
+            if 200 <= status < 300:
+                IdempotencyRecord.objects.create(user=user, key=key, request_hash=request_hash,
+                                                 status_code=status, body=body)
+    except IntegrityError:
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if record is None:
+            raise
+        return (*_replay(record, request_hash), True)
+    return status, body, False
+
+
+def purge_idempotency_records(*, now=None) -> int:
+    """Delete stored answers older than IDEMPOTENCY_TTL (for a periodic task)."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_TTL
+    return IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# Reads
+# ------------------------------------------------------------------------------------------------
+
+def _filings(user):
+    return (Filing.objects.visible_to(user)
+            .select_related("enterprise", "period", "county", "city")
+            .prefetch_related("products"))
+
+
+def filing_list(*, user, period: Period | None = None, status: str = "", region: Region | None = None):
+    """The filings the user may see, newest period first; ``region`` (already scoped) narrows to a subtree."""
+    qs = _filings(user)
+    if period is not None:
+        qs = qs.filter(period=period)
+    if status:
+        qs = qs.filter(status=status)
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    return qs.order_by("-period__year", "-period__month", "region_path", "enterprise__credit_code", "id")
+
+
+def approved_filings(*, user, region: Region, period: Period):
+    """A region's approved filings of a period, for another system to take over in bulk (ordered by id)."""
+    return (_filings(user).filter(period=period, status=FilingStatus.APPROVED, region_path__startswith=region.path)
+            .order_by("id"))
+
+
+def visible_region(*, user, code: str) -> Region | None:
+    """The region with this code if the user may see it (unknown and foreign look the same: None)."""
+    return Region.objects.visible_to(user).filter(code=str(code).strip()).first()
+
+
+# ------------------------------------------------------------------------------------------------
+# Exchange system accounts
+# ------------------------------------------------------------------------------------------------
+
+MAX_NAME = 60  # the audit channel is "api:<name>", at most 64 characters
+
+
+@transaction.atomic
+def create_exchange_system(*, name: str, region: Region, full_name: str = "") -> tuple[User, Token]:
+    """The account of a region's own monitoring system: role ``exchange``, API only (no usable password).
+
+    Its requests are recorded with channel ``api:<name>``. Returns the user and its new API token.
+    """
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise ValidationError({"name": _("系统名称应为1至%(n)d个字符。") % {"n": MAX_NAME}})
+    UnicodeUsernameValidator()(name)
+    if User.objects.filter(username__iexact=name).exists():
+        raise ValidationError({"name": _("该名称已被使用。")})
+    user = User(username=name, full_name=full_name or _("%(region)s数据交换系统") % {"region": region.name},
+                role=Role.EXCHANGE, region=region)
+    user.set_unusable_password()
+    user.save()
+    audit.record(actor=None, action=AuditEntry.Action.CREATE, obj=user, region_path=region.path,
+                 changes={"username": [None, name], "role": [None, Role.EXCHANGE], "region": [None, region.code]},
+                 note=_("数据交换系统"))
+    return user, issue_exchange_token(user=user)
+
+
+@transaction.atomic
+def issue_exchange_token(*, user: User) -> Token:
+    """A new API token for an exchange system, replacing (and so revoking) its previous one."""
+    if user.role != Role.EXCHANGE:
+        raise ValidationError(_("该账号不是数据交换系统。"))
+    replaced = Token.objects.filter(user=user).delete()[0] > 0
+    token = Token.objects.create(user=user)
+    audit.record(actor=None, action=AuditEntry.Action.CREATE, model="authtoken.Token", object_id=str(user.pk),
+                 object_repr=_("%(user)s 的 API 令牌") % {"user": user.get_username()},
+                 region_path=user.region.path if user.region_id else "",
+                 note=_("重新生成,原令牌已作废") if replaced else "")
+    return token
+
