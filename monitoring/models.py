@@ -72,7 +72,7 @@ class FilingQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.is_enterprise:
             return self.filter(enterprise_id=scope.enterprise_id)
-        if scope.is_official and scope.region_path.count(".") == 1:
+        if scope.has_region and scope.region_path.count(".") == 1:
             return self
         return scope.rows_by_region_path(self)
 
@@ -202,7 +202,7 @@ class CountyReportQuerySet(models.QuerySet):
         from portal.accounts.scoping import scope_for
 
         scope = scope_for(user)
-        if scope.is_official:
+        if scope.has_region:
             return self.filter(county__path__startswith=scope.region_path)
         return self.none()
 

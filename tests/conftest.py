@@ -24,6 +24,23 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test (live server, Celery worker) empties every table when it ends, including the
+    reference data the migrations loaded (industries, the size standard): each one gets it back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db")
+    from portal.enterprises.models import Industry
+    from portal.enterprises.standards import DATA_DIR, load_industries, load_size_standard
+
+    if not Industry.objects.exists():
+        load_industries(DATA_DIR / "industries_gbt4754_2017.json")
+        load_size_standard(DATA_DIR / "size_standard_2011.json")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 at production strength makes every user creation slow; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

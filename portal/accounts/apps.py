@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与角色")
 
     def ready(self):
-        from . import panels
+        from . import panels, signals  # noqa: F401 - signals connect on import
 
         panels.register()

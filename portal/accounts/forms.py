@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.enterprises.models import Industry
 from portal.regions.models import Region, RegionLevel
 
-from .models import Role, User
+from .models import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -73,8 +73,8 @@ class RoleForm(forms.Form):
     enterprise_code = forms.CharField(label=_("所属企业统一社会信用代码"), max_length=18, required=False)
 
 
-class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
-
-    class Meta:
-        model = User
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=64, required=False)
+    phone = forms.RegexField(label=_("手机号码"), regex=r"^1\d{10}$", required=False,
+                             error_messages={"invalid": _("请输入11位手机号码。")})
+    email = forms.EmailField(label=_("电子邮箱"), required=False, help_text=_("用于接收找回密码邮件和审核结果通知。"))

@@ -1,17 +1,36 @@
-"""Session rules of graded protection: idle timeout and password age."""
+"""Session rules of graded protection: idle timeout and password age.
+
+Both may run before Django's MessageMiddleware (they sit right after authentication), so their notes
+to the user go through ``_redirect_with_message``, which works whichever order the middleware has.
+"""
 
 import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages import constants
+from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_SEEN_KEY = "_last_seen"
+EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/jsi18n/", "/media/")
+
+
+def _redirect_with_message(request, level: int, text: str, url: str):
+    response = redirect(url)
+    storage = getattr(request, "_messages", None)
+    if storage is not None:
+        storage.add(level, text)
+    else:  # MessageMiddleware has not run yet and will not see this response: store the note ourselves
+        storage = default_storage(request)
+        storage.add(level, text)
+        storage.update(response)
+    return response
 
 
 class IdleTimeoutMiddleware:
@@ -21,13 +40,14 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path.startswith("/api/"):
+        if request.user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(request, _("您已长时间未操作,为保障账号安全已自动退出,请重新登录。"))
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+                return _redirect_with_message(
+                    request, constants.INFO, _("您已长时间未操作,为保障账号安全已自动退出,请重新登录。"), login_url)
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
@@ -37,20 +57,29 @@ def password_expired(user) -> bool:
     return bool(max_age) and user.password_changed_at < timezone.now() - timedelta(days=max_age)
 
 
+def password_days_left(user) -> int | None:
+    """Days until the password must be changed (negative: overdue); None when passwords never expire."""
+    max_age = settings.PASSWORD_MAX_AGE_DAYS
+    if not max_age:
+        return None
+    return (user.password_changed_at + timedelta(days=max_age) - timezone.now()).days
+
+
 class PasswordAgeMiddleware:
     """A user whose password is older than PASSWORD_MAX_AGE_DAYS must change it before anything else."""
 
-    ALLOWED = ("accounts:password_change", "accounts:logout", "set_language")
+    ALLOWED = ("accounts:password_change", "accounts:logout", "set_language", "core:care_mode")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(("/static/", "/api/", "/i18n/")):
+        if user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in allowed and password_expired(user):
-                messages.warning(request, _("您的密码已超过 %(days)d 天未修改,请先修改密码。") % {
-                    "days": settings.PASSWORD_MAX_AGE_DAYS})
-                return redirect("accounts:password_change")
+                return _redirect_with_message(
+                    request, constants.WARNING,
+                    _("您的密码为初始密码或已超过 %(days)d 天未修改,请先修改密码。") % {"days": settings.PASSWORD_MAX_AGE_DAYS},
+                    reverse("accounts:password_change"))
         return self.get_response(request)

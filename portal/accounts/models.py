@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("主管部门人员")
     PLATFORM_OPERATOR = "platform_operator", _("服务平台运营单位")
     BASE_MANAGER = "base_manager", _("创业基地管理机构")
+    EXCHANGE = "exchange", _("数据交换系统")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
@@ -70,6 +71,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="official_has_region",
                 condition=~Q(role="official") | Q(region__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="exchange_system_has_region",
+                condition=~Q(role="exchange") | Q(region__isnull=False),
             ),
             models.CheckConstraint(
                 name="enterprise_officer_has_enterprise",
@@ -146,3 +151,26 @@ class EnterpriseRegistration(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.credit_code})"
+
+
+class UserSession(models.Model):
+    """The sessions a user holds, written on login, so ending them never scans the session table.
+
+    Bookkeeping only (filled by the ``user_logged_in`` signal): disabling an account, changing its role
+    or resetting its password ends exactly these sessions. Rows of sessions that expired on their own
+    are pruned when the user next logs in.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("会话"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("登录时间"), default=timezone.now)
+
+    objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        indexes = [models.Index(fields=["user", "created_at"], name="user_session_user")]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ Rules:
 - province/city/county officials: their region and everything below it, never a sibling;
 - enterprise information officers: their own enterprise only;
 - platform operators, base managers: the objects granted to them (django-guardian);
+- exchange systems (a region's own monitoring system, API only): their region's subtree;
 - the system administrator manages accounts, the security administrator roles and grants, the audit
   administrator reads the audit trail. None of the three sees business data.
 - anonymous users and users without a role: nothing.
@@ -33,8 +34,18 @@ class Scope:
         return getattr(self.user, "role", Role.NONE) if self.user.is_authenticated else Role.NONE
 
     @property
-    def is_official(self) -> bool:
+    def has_region(self) -> bool:
+        """Reads the data of a region subtree: officials and exchange systems."""
         return self.region_path is not None
+
+    @property
+    def is_official(self) -> bool:
+        """A province/city/county official: pages, registrations, the audit trail, notices."""
+        return self.region_path is not None and self.role == Role.OFFICIAL
+
+    @property
+    def is_exchange(self) -> bool:
+        return self.region_path is not None and self.role == Role.EXCHANGE
 
     @property
     def is_enterprise(self) -> bool:
@@ -42,18 +53,18 @@ class Scope:
 
     # -- regions -----------------------------------------------------------------------------
     def regions(self, qs: QuerySet) -> QuerySet:
-        if self.is_official:
+        if self.has_region:
             return qs.filter(path__startswith=self.region_path)
         if self.is_enterprise:
             return qs.filter(enterprises__id=self.enterprise_id)
         return qs.none()
 
     def region_in_scope(self, region) -> bool:
-        return self.is_official and region.path.startswith(self.region_path)
+        return self.has_region and region.path.startswith(self.region_path)
 
     # -- enterprises -------------------------------------------------------------------------
     def enterprises(self, qs: QuerySet) -> QuerySet:
-        if self.is_official:
+        if self.has_region:
             if self.region_path.count(".") == 1:  # the province: everything, no filter
                 return qs
             return qs.filter(region_path__startswith=self.region_path)
@@ -62,12 +73,15 @@ class Scope:
         return qs.none()
 
     def changeable_enterprises(self, qs: QuerySet) -> QuerySet:
-        """Officials maintain their subtree's registry; an officer may update their own contacts."""
+        """Officials maintain their subtree's registry; an officer may update their own contacts.
+        Exchange systems read the registry but never change it."""
+        if self.is_exchange:
+            return qs.none()
         return self.enterprises(qs)
 
     def rows_by_region_path(self, qs: QuerySet, field: str = "region_path") -> QuerySet:
         """For models that carry a denormalised region path (filings, audit rows...)."""
-        if self.is_official:
+        if self.has_region:
             return qs.filter(**{f"{field}__startswith": self.region_path})
         return qs.none()
 
@@ -127,7 +141,8 @@ def scope_for(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(user=_Anonymous())
     role = user.role
-    if role == Role.OFFICIAL and user.region_id:
+    if role in (Role.OFFICIAL, Role.EXCHANGE) and user.region_id:
+        # An exchange system (a region's own monitoring system, API only) sees what its region's officials see.
         return Scope(user=user, region_path=user.region.path)
     if role == Role.ENTERPRISE and user.enterprise_id:
         return Scope(user=user, enterprise_id=user.enterprise_id)

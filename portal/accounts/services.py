@@ -1,9 +1,13 @@
 """Every write to accounts: registration, approval, account creation, roles, disabling, passwords."""
 
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +18,7 @@ from portal.audit.models import AuditEntry
 from portal.enterprises.credit_code import validate_credit_code
 from portal.enterprises.models import Enterprise
 
-from .models import ADMIN_ROLES, EnterpriseRegistration, Role, User
+from .models import ADMIN_ROLES, EnterpriseRegistration, Role, User, UserSession
 from .scoping import scope_for
 
 
@@ -50,7 +54,9 @@ def register_enterprise(*, data: dict, password: str) -> EnterpriseRegistration:
 @transaction.atomic
 def decide_registration(*, actor: User, registration: EnterpriseRegistration, approve: bool, reason: str = "") -> User | None:
     scope = scope_for(actor)
-    if not scope.decidable_registrations(EnterpriseRegistration.objects.filter(pk=registration.pk)).exists():
+    if actor.role != Role.OFFICIAL or not scope.decidable_registrations(
+        EnterpriseRegistration.objects.filter(pk=registration.pk)
+    ).exists():
         raise PermissionDenied(_("只有企业所在县(市、区)的主管部门可以审核该申请。"))
     registration = EnterpriseRegistration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != EnterpriseRegistration.Status.PENDING:
@@ -91,14 +97,28 @@ def decide_registration(*, actor: User, registration: EnterpriseRegistration, ap
         action=AuditEntry.Action.APPROVE if approve else AuditEntry.Action.REJECT,
         obj=registration, region_path=registration.region.path, note=reason,
     )
+    transaction.on_commit(lambda: _mail_registration_decision(registration))
     return user
+
+
+def _mail_registration_decision(registration: EnterpriseRegistration) -> None:
+    """Tell the applicant the outcome (the registration page promised it)."""
+    if registration.status == EnterpriseRegistration.Status.APPROVED:
+        subject = _("企业注册申请已通过")
+        body = _("%(name)s:您的注册申请已由%(region)s主管部门审核通过,请使用登录名 %(username)s 登录平台填报。") % {
+            "name": registration.name, "region": registration.region.name, "username": registration.username}
+    else:
+        subject = _("企业注册申请未通过")
+        body = _("%(name)s:您的注册申请未通过%(region)s主管部门审核。理由:%(reason)s") % {
+            "name": registration.name, "region": registration.region.name, "reason": registration.reason}
+    send_mail(subject, body, None, [registration.email], fail_silently=True)
 
 
 @transaction.atomic
 def create_enterprise_account(*, actor: User, enterprise: Enterprise, username: str, password: str,
                               full_name: str = "", email: str = "", phone: str = "") -> User:
     """An official opens an account for an enterprise of their region."""
-    if not scope_for(actor).is_official or not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+    if not actor.is_official or not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied(_("只能为本地区的企业开通账号。"))
     _username_free(username)
     user = User(username=username, full_name=full_name, email=email, phone=phone, role=Role.ENTERPRISE,
@@ -129,19 +149,31 @@ def create_account(*, actor: User, username: str, password: str, full_name: str 
 
 
 @transaction.atomic
-def assign_role(*, actor: User, user: User, role: str, region=None, enterprise=None) -> User:
-    """The security administrator gives a user their one role (and its region or enterprise)."""
+def assign_role(*, actor: User, user: User, role: str, region=None, enterprise=None,
+                enterprise_code: str = "") -> User:
+    """The security administrator gives a user their one role (and its region or enterprise).
+
+    The enterprise of an information officer is given as an object or by its credit code.
+    """
     if actor.role != Role.SECURITY_ADMIN:
         raise PermissionDenied(_("只有安全管理员可以分配角色。"))
     if user.pk == actor.pk:
         raise PermissionDenied(_("不能修改自己的角色(三员分立)。"))
-    if role == Role.OFFICIAL and region is None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("未知的角色。")})
+    regional = role in (Role.OFFICIAL, Role.EXCHANGE)
+    if regional and region is None:
         raise ValidationError({"region": _("主管部门人员须指定所属地区。")})
+    code = (enterprise_code or "").strip().upper()
+    if enterprise is None and code:
+        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        if enterprise is None:
+            raise ValidationError({"enterprise_code": _("未找到该统一社会信用代码对应的企业。")})
     if role == Role.ENTERPRISE and enterprise is None:
-        raise ValidationError({"enterprise": _("企业信息员须指定所属企业。")})
+        raise ValidationError({"enterprise_code": _("企业信息员须指定所属企业。")})
     before = {"role": user.role, "region": user.region, "enterprise": user.enterprise}
     user.role = role
-    user.region = region if role == Role.OFFICIAL else None
+    user.region = region if regional else None
     user.enterprise = enterprise if role == Role.ENTERPRISE else None
     user.is_staff = role == Role.SYSTEM_ADMIN
     user.is_superuser = False
@@ -153,22 +185,53 @@ def assign_role(*, actor: User, user: User, role: str, region=None, enterprise=N
 
 
 def _end_sessions(user: User) -> int:
-    """Delete every session of the user (sessions hold the user id in their encoded data)."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
-            ended += 1
+    """End every session and API token of the user: the sessions recorded at login, never a table scan."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store.delete(key)
+    UserSession.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
-    return ended
+    return len(keys)
+
+
+def record_login(*, user: User, session_key: str | None) -> None:
+    """Bookkeeping of a successful login: remember the session (so it can be ended) and audit it."""
+    if session_key:
+        UserSession.objects.filter(
+            user=user, created_at__lt=timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        ).delete()
+        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    audit.record(actor=user, action=AuditEntry.Action.LOGIN, obj=user, region_path=_region_path(user),
+                 enterprise_id=user.enterprise_id)
+
+
+def record_session(*, user: User, session_key: str | None, old_key: str | None = None) -> None:
+    """A session changed its key (e.g. after a password change): keep following it."""
+    if old_key:
+        UserSession.objects.filter(session_key=old_key).delete()
+    if session_key:
+        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
+def forget_session(*, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def _region_path(user: User) -> str:
+    if user.region_id:
+        return user.region.path
+    if user.enterprise_id:
+        return user.enterprise.region_path
+    return ""
 
 
 @transaction.atomic
 def set_active(*, actor: User, user: User, active: bool) -> User:
     """Disable (ending every session and token) or re-enable an account."""
-    scope = scope_for(actor)
     allowed = actor.role == Role.SYSTEM_ADMIN or (
-        scope.is_official and user.role == Role.ENTERPRISE and User.objects.visible_to(actor).filter(pk=user.pk).exists()
+        actor.is_official and user.role == Role.ENTERPRISE and User.objects.visible_to(actor).filter(pk=user.pk).exists()
     )
     if not allowed or user.pk == actor.pk:
         raise PermissionDenied(_("无权停用或启用该账号。"))
@@ -179,7 +242,7 @@ def set_active(*, actor: User, user: User, active: bool) -> User:
     if not active:
         _end_sessions(user)
     audit.record(actor=actor, action=AuditEntry.Action.DISABLE if not active else AuditEntry.Action.UPDATE,
-                 obj=user, region_path=getattr(user.region, "path", "") or getattr(user.enterprise, "region_path", ""),
+                 obj=user, region_path=_region_path(user),
                  changes={"is_active": [not active, active]})
     return user
 
@@ -192,4 +255,35 @@ def change_password(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
-    audit.record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, changes={"password": ["***", "***"]})
+    audit.record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, region_path=_region_path(user),
+                 enterprise_id=user.enterprise_id, changes={"password": ["***", "***"]})
+
+
+@transaction.atomic
+def reset_password(*, user: User, new_password: str) -> None:
+    """Password reset by the emailed link: the owner of the mailbox also lifts a login lockout."""
+    from axes.utils import reset as reset_lockout
+
+    change_password(user=user, new_password=new_password)
+    reset_lockout(username=user.get_username())
+
+
+PROFILE_FIELDS = ("full_name", "phone", "email")
+
+
+@transaction.atomic
+def update_profile(*, user: User, data: dict) -> User:
+    """A user keeps their own name and contact details current (role and region are not theirs to change)."""
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise PermissionDenied(_("只能修改本人的姓名和联系方式。"))
+    before = audit.snapshot(user, PROFILE_FIELDS)
+    for name, value in data.items():
+        setattr(user, name, value.strip() if isinstance(value, str) else value)
+    user.full_clean(exclude=["password", "username", "role", "region", "enterprise"])
+    user.save(update_fields=list(data))
+    changes = audit.diff(before, audit.snapshot(user, PROFILE_FIELDS))
+    if changes:
+        audit.record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, region_path=_region_path(user),
+                     enterprise_id=user.enterprise_id, changes=changes)
+    return user

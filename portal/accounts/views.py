@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.forms import apply_errors
-from portal.enterprises.models import Enterprise
 
 from . import selectors, services
 from .forms import (
@@ -19,10 +19,12 @@ from .forms import (
     DecisionForm,
     LoginForm,
     PortalPasswordChangeForm,
+    ProfileForm,
     RegistrationForm,
     RoleForm,
 )
-from .models import Role, User
+from .middleware import password_days_left
+from .models import EnterpriseRegistration, Role
 
 
 class LoginView(auth_views.LoginView):
@@ -44,10 +46,28 @@ def password_change(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            old_key = request.session.session_key
             update_session_auth_hash(request, request.user)
+            services.record_session(user=request.user, session_key=request.session.session_key, old_key=old_key)
             messages.success(request, _("密码已修改。"))
             return redirect("core:dashboard")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {
+        "form": form, "max_age_days": settings.PASSWORD_MAX_AGE_DAYS})
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={name: getattr(user, name) for name in services.PROFILE_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user=user, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("个人信息已保存。"))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "days_left": password_days_left(user)})
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -66,7 +86,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
 
     def form_valid(self, form):
-        services.change_password(user=form.user, new_password=form.cleaned_data["new_password1"])
+        try:
+            services.reset_password(user=form.user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
         messages.success(self.request, _("密码已重置,请使用新密码登录。"))
         return redirect(self.success_url)
 
@@ -86,14 +111,20 @@ def register(request):
 
 @login_required
 def registrations(request):
+    if not request.user.is_official:
+        raise PermissionDenied
     status = request.GET.get("status", "pending")
+    if status not in EnterpriseRegistration.Status.values:
+        status = ""
     qs = selectors.registration_list(user=request.user, status=status or None)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/registrations.html", {"page": page, "status": status})
+    return render(request, "accounts/registrations.html", {
+        "page": page, "status": status, "can_decide": request.user.is_county_official})
 
 
 @login_required
 def registration_decide(request, pk: int):
+    """Only the official of the registration's own county reaches this page; others get 404."""
     registration = selectors.registration_for_decision(user=request.user, pk=pk)
     if registration is None:
         raise Http404
@@ -114,9 +145,13 @@ def registration_decide(request, pk: int):
 def users(request):
     if request.user.role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) and not request.user.is_official:
         raise PermissionDenied
-    q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.user_list(user=request.user, q=q), 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/users.html", {"page": page, "q": q})
+    q = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role") if request.GET.get("role") in Role.values else ""
+    active = {"1": True, "0": False}.get(request.GET.get("active", ""))
+    qs = selectors.user_list(user=request.user, q=q, role=role or None, active=active)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/users.html", {
+        "page": page, "q": q, "role": role, "active": request.GET.get("active", ""), "roles": Role.choices})
 
 
 @login_required
@@ -145,13 +180,10 @@ def user_role(request, pk: int):
     form = RoleForm(request.POST or None, initial={"role": target.role, "region": target.region_id,
                                                   "enterprise_code": getattr(target.enterprise, "credit_code", "")})
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["enterprise_code"].strip().upper()
-        enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
         try:
-            if code and enterprise is None:
-                raise ValidationError({"enterprise_code": _("未找到该统一社会信用代码对应的企业。")})
             services.assign_role(actor=request.user, user=target, role=form.cleaned_data["role"],
-                                 region=form.cleaned_data["region"], enterprise=enterprise)
+                                 region=form.cleaned_data["region"],
+                                 enterprise_code=form.cleaned_data["enterprise_code"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -172,9 +204,3 @@ def user_active(request, pk: int):
         "u": target.username})
     return redirect("accounts:users")
 
-
-def user_is_manager(user) -> bool:
-    return user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) or user.is_official
-
-
-__all__ = ["User"]

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from . import selectors
 from .forms import AuditFilterForm
@@ -9,6 +10,7 @@ from .forms import AuditFilterForm
 PAGE_SIZE = 50
 
 
+@require_GET
 @login_required
 def audit_list(request):
     if not selectors.can_read_audit(user=request.user):

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from portal.notifications.selectors import header_unread
+
 from .navigation import nav_for
 
 
@@ -9,4 +11,5 @@ def portal(request):
         "PORTAL_NAME": settings.PORTAL_NAME,
         "care_mode": request.COOKIES.get("care_mode") == "1",
         "nav_items": nav_for(user) if user is not None else [],
+        "inbox_unread": header_unread(request),  # counted only where the header shows it
     }

@@ -9,11 +9,19 @@ from portal.notices import selectors as notice_selectors
 
 from .navigation import panels_for
 
+CARE_MODE_COOKIE = "care_mode"
+
 
 def home(request):
+    login_form = None
+    if not request.user.is_authenticated:
+        login_form = LoginForm(request)
+        # The home page is read first; focus stays at the top so the skip link comes first.
+        login_form.fields["username"].widget.attrs.pop("autofocus", None)
     return render(request, "core/home.html", {
         "columns": notice_selectors.home_columns(user=request.user),
-        "login_form": LoginForm(request) if not request.user.is_authenticated else None,
+        "headline": notice_selectors.headline(user=request.user),
+        "login_form": login_form,
     })
 
 
@@ -24,10 +32,13 @@ def dashboard(request):
 
 @require_POST
 def care_mode(request):
+    """Toggle 关怀版 (larger type, higher contrast): a cookie read by the context processor."""
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
         target = "/"
     response = HttpResponseRedirect(target)
-    on = request.COOKIES.get("care_mode") != "1"
-    response.set_cookie("care_mode", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
+    on = request.COOKIES.get(CARE_MODE_COOKIE) != "1"
+    response.set_cookie(CARE_MODE_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=request.is_secure())
     return response

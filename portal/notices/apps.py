@@ -6,3 +6,8 @@ class NoticesConfig(AppConfig):
     name = "portal.notices"
     label = "notices"
     verbose_name = _("资讯与公告")
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

@@ -39,3 +39,10 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def state(self) -> str:
+        """draft, scheduled (published with a future time) or published."""
+        if not self.is_published:
+            return "draft"
+        return "scheduled" if self.published_at > timezone.now() else "published"

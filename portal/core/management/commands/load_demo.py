@@ -2,14 +2,16 @@
 
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import EnterpriseRegistration, Role, User
 from portal.accounts.scoping import grant_object
 from portal.audit.context import origin
-from portal.enterprises.models import Enterprise
+from portal.enterprises.credit_code import make_code
+from portal.enterprises.models import Enterprise, Industry
 from portal.enterprises.synthetic import generate_enterprises
 from portal.notices.models import Notice, NoticeKind
 from portal.regions.models import Region, RegionLevel, RegionQuota
@@ -49,6 +51,9 @@ NOTICES = [
     (NoticeKind.POLICY, "关于进一步做好小微企业运行监测工作的通知",
      "监测企业应在每月13日前填写上报报表,市、县(市)审核后于每月15日前上报。"),
 ]
+
+DRAFT_NOTICE = ("关于开展2027年度监测企业调整工作的通知(草稿)",
+                "各设区市工信局:请根据2027年度监测企业数量分配表,做好监测企业的调整和补充工作。")
 
 
 class Command(BaseCommand):
@@ -107,6 +112,13 @@ class Command(BaseCommand):
                    published_at=now - timedelta(days=3 * i))
             for i, (kind, title, body) in enumerate(NOTICES)
         ])
+        # Something waiting on two dashboards: a draft for the province, a registration for 海安.
+        Notice.objects.create(kind=NoticeKind.NOTICE, title=DRAFT_NOTICE[0], body=DRAFT_NOTICE[1],
+                              source="省工业和信息化厅", author=author, is_published=False)
+        EnterpriseRegistration.objects.create(
+            credit_code=make_code("91320685MA1DEM201"), name="海安市示范精密机械有限公司", region=haian,
+            industry=Industry.objects.get(code="34"), contact_name="钱信息员", contact_phone="13812345678",
+            email="qian@demo.example.cn", username="haian_jixie", password_hash=make_password(DEMO_PASSWORD))
 
     def print_logins(self):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
