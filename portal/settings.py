@@ -30,6 +30,7 @@ ENV_VARS = (
     "AXES_FAILURE_LIMIT",
     "MEDIA_ROOT",
     "AUDIT_RETENTION_DAYS",
+    "TRUSTED_PROXIES",
 )
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -39,6 +40,8 @@ PRODUCTION = bool(env.str("SECRET_KEY", default=""))
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key-for-make-run-and-tests")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses of the reverse proxies in front of gunicorn; their X-Forwarded-For names the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "portal.core.admin_apps.PortalAdminConfig",  # the admin, open to the system administrator only
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

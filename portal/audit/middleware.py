@@ -2,7 +2,7 @@ from . import context
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR is set by gunicorn from the proxy's X-Forwarded-For when --forwarded-allow-ips is set.
+    # Behind the reverse proxy, portal.core.middleware.TrustedProxyMiddleware has already put the client here.
     return request.META.get("REMOTE_ADDR") or None
 
 
