@@ -33,9 +33,11 @@ setup: $(STAMP)
 migrate: setup
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 
-# load_demo loads the demo province only if it is not there yet, and prints the demo logins every time.
+# load_demo loads the demo province only if it is not there yet, and prints the demo logins every time;
+# load_demo_filings then gives it 13 months of filings (once).
 demo: migrate
 	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py load_demo_filings
 
 ## make run          set up, migrate, load the demo province once, serve http://127.0.0.1:8000/ (SQLite, Celery eager)
 run: demo
