@@ -37,6 +37,17 @@ def _period_from_query(request) -> Period:
         return periods.current_filing_period()
 
 
+def _region_from_query(request, user) -> Region:
+    """?region=<code> within the user's subtree (404 otherwise); the user's own region by default."""
+    code = request.GET.get("region")
+    if not code:
+        return user.region
+    region = Region.objects.visible_to(user).filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
 def _official(request):
     if not request.user.is_official:
         raise PermissionDenied
@@ -228,12 +239,7 @@ def filing_detail(request, pk: int):
 def status(request):
     user = _official(request)
     period = _period_from_query(request)
-    region = user.region
-    code = request.GET.get("region")
-    if code:
-        region = Region.objects.visible_to(user).filter(code=code).first()
-        if region is None:
-            raise Http404
+    region = _region_from_query(request, user)
     region, rows = selectors.status_by_child(user=user, period=period, region=region)
     not_filed = None
     if region.is_county:
@@ -346,12 +352,7 @@ def analysis_page(request):
 
     user = _official(request)
     period = _period_from_query(request)
-    region = user.region
-    code = request.GET.get("region")
-    if code:
-        region = Region.objects.visible_to(user).filter(code=code).first()
-        if region is None:
-            raise Http404
+    region = _region_from_query(request, user)
     by = request.GET.get("by", "region")
     if by not in analysis.GROUPS:
         by = "region"
