@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import bulletin_views as views
+
+# Included at /monitoring/bulletins/ inside the "monitoring" namespace.
+urlpatterns = [
+    path("", views.bulletin_list, name="bulletins"),
+    path("generate/", views.bulletin_generate, name="bulletin_generate"),
+    path("jobs/<str:task_id>/", views.bulletin_job, name="bulletin_job"),
+    path("<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
+    path("<int:pk>/xlsx/", views.bulletin_xlsx, name="bulletin_xlsx"),
+    path("<int:pk>/publish/", views.bulletin_publish, name="bulletin_publish"),
+]

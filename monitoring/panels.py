@@ -61,3 +61,4 @@ def register():
     register_nav(gettext_lazy("报表审核"), "monitoring:review_queue", lambda u: u.is_official, order=10)
     register_nav(gettext_lazy("报送情况"), "monitoring:status", lambda u: u.is_official, order=20)
     register_nav(gettext_lazy("运行分析"), "monitoring:analysis", lambda u: u.is_official, order=25)
+    register_nav(gettext_lazy("季度通报"), "monitoring:bulletins", lambda u: u.is_official, order=30)

@@ -285,7 +285,9 @@ REPORT_UP_REMINDER_DAYS_AFTER_REVIEW_DEADLINE = (1,)
 RETURNED_REMINDER_AFTER_DAYS = 2
 # Which outside channels reach an enterprise's monitoring contact (Enterprise.contact_email/contact_phone).
 ENTERPRISE_CONTACT_CHANNELS = ("email", "sms")
-# Notifications are written and their deliveries queued this many at a time; a delivery is tried this often.
+# Notifications are written this many per transaction, and their deliveries queued this many per task; a
+# delivery is tried this often.
+NOTIFICATION_WRITE_BATCH_SIZE = 5000
 NOTIFICATION_BATCH_SIZE = 500
 DELIVERY_MAX_ATTEMPTS = 3
 # The quarterly bulletin (每季度通报各地监测企业报送情况) is drafted on this day of the month after a quarter.

@@ -13,6 +13,19 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_process():
+    """Tasks run inside the test process (as in ``make run``), whether or not REDIS_URL is set: with
+    REDIS_URL (CI) a ``.delay()`` would otherwise go to a queue no test reads. The real worker against
+    Redis is exercised by tests/monitoring/test_celery_worker.py, which starts its own worker process."""
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and other cached state must not leak from one test into the next."""

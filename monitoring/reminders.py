@@ -1,0 +1,308 @@
+"""Deadline reminders of the monthly monitoring (seed 000: enterprises file by the 13th, counties review and
+report up by the 15th), computed set-based for the whole province and sent through portal.notifications.
+
+Which days: counted from each period's own deadlines (``settings.FILING_REMINDER_DAYS_BEFORE_DEADLINE`` and
+the others at the end of portal/settings.py), so a deadline that province staff move for a holiday moves its
+reminders too. With the defaults: enterprises on the 10th and 12th, counties on the 13th, cities on the 16th,
+a returned filing at once and again two days later.
+
+Each reminder names the period, what is missing, the deadline and a link. Each has a key per recipient
+(period and day, or filing and version), so running a reminder twice sends nothing twice.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import Role, User
+from portal.notifications import services as notifications
+from portal.regions.models import Region, RegionLevel
+
+from . import selectors
+from .indicators import INDICATORS, SURVEY
+from .models import CountyReport, Filing, FilingStatus, Period
+
+OFFICER_FIELDS = ("id", "email", "phone", "notification_preference__email", "notification_preference__sms")
+
+
+def system_viewer() -> User:
+    """The province's view of the data, for scheduled jobs that act for the province without a request.
+
+    An unsaved province official: every read still goes through ``visible_to`` (portal.accounts.scoping)."""
+    province = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first()
+    return User(username="system", role=Role.OFFICIAL, region=province, is_active=True)
+
+
+def period_by_id(pk: int | None) -> Period | None:
+    """For tasks, which carry ids: the period, or None for "the periods due today"."""
+    return Period.objects.get(pk=pk) if pk else None
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _officer(row: dict) -> dict:
+    return {"id": row["id"], "email": row["email"], "phone": row["phone"],
+            "wants_email": row["notification_preference__email"], "wants_sms": row["notification_preference__sms"]}
+
+
+def _official_messages(rows, *, key: str, text) -> Iterator[notifications.Message]:
+    """One message per official row (dicts of OFFICER_FIELDS + region_id); ``text(row)`` gives (title, body, link)."""
+    for row in rows:
+        made = text(row)
+        if made is None:
+            continue
+        title, body, link = made
+        email, phone = notifications.personal_addresses(
+            email=row["email"], phone=row["phone"], wants_email=row["notification_preference__email"],
+            wants_sms=row["notification_preference__sms"])
+        yield notifications.Message(recipient_id=row["id"], title=title, body=body, link=link, email=email,
+                                    phone=phone, key=key)
+
+
+def _officials_of(region_ids):
+    return (User.objects.filter(role=Role.OFFICIAL, is_active=True, region_id__in=list(region_ids))
+            .values(*OFFICER_FIELDS, "region_id").order_by("id"))
+
+
+def _merge(total: dict, counts: dict) -> dict:
+    for k, v in counts.items():
+        total[k] = total.get(k, 0) + v
+    return total
+
+
+# ------------------------------------------------------------------------------------------------
+# Enterprises that have not submitted (10th and 12th)
+# ------------------------------------------------------------------------------------------------
+
+def filing_reminder_periods(today: date) -> list[Period]:
+    days = {today + timedelta(days=d) for d in settings.FILING_REMINDER_DAYS_BEFORE_DEADLINE}
+    return list(Period.objects.filter(enterprise_deadline__in=days, locked_at__isnull=True))
+
+
+def late_officers(*, period: Period, viewer=None):
+    """The information officers of every enterprise expected in ``period`` that has not submitted, all regions
+    in one query (the status page's ``not_filed`` over the whole province), with their enterprise's contacts
+    and whether a draft exists. Ordered by enterprise, then officer."""
+    viewer = viewer or system_viewer()
+    if viewer.region is None:
+        return User.objects.none()
+    late = selectors.not_filed(user=viewer, period=period, region=viewer.region)
+    draft = Filing.objects.filter(period=period, enterprise_id=OuterRef("enterprise_id"), status=FilingStatus.DRAFT)
+    return (User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_id__in=late.values("pk"))
+            .annotate(has_draft=Exists(draft))
+            .values(*OFFICER_FIELDS, "enterprise_id", "enterprise__name", "enterprise__contact_email",
+                    "enterprise__contact_phone", "has_draft")
+            .order_by("enterprise_id", "id"))
+
+
+def _filing_messages(rows, *, period: Period, today: date, key: str) -> Iterator[notifications.Message]:
+    link = reverse("monitoring:file", args=[period.year, period.month])
+    title = _("%(period)s监测报表尚未报送") % {"period": period}
+    missing = {True: _("已保存草稿,尚未报送"), False: _("尚未填报")}
+    body = _("%(name)s:贵企业%(period)s的月度监测报表(主要经济指标、主要产品产销存、月度调查问卷)%(missing)s。"
+             "报送截止日为%(deadline)s(还有 %(days)d 天),请按时登录平台填报并报送。")
+    fixed = {"period": str(period), "deadline": _day(period.enterprise_deadline),
+             "days": (period.enterprise_deadline - today).days}
+    group: list[dict] = []
+    for row in [*rows, None]:
+        if group and (row is None or row["enterprise_id"] != group[0]["enterprise_id"]):
+            first = group[0]
+            text = body % {**fixed, "name": first["enterprise__name"], "missing": missing[bool(first["has_draft"])]}
+            yield from notifications.enterprise_messages(
+                [_officer(r) for r in group], contact_email=first["enterprise__contact_email"],
+                contact_phone=first["enterprise__contact_phone"], title=title, body=text, link=link, key=key)
+            group = []
+        if row is not None:
+            group.append(row)
+
+
+def remind_late_filers(*, today: date | None = None, period: Period | None = None, queue: bool = True) -> dict:
+    """Remind every enterprise that has not submitted a period whose deadline is a reminder day away
+    (or ``period``, whatever the day). Set-based; notifications written and deliveries queued in batches."""
+    today = today or timezone.localdate()
+    counts: dict = {"periods": 0}
+    for p in ([period] if period else filing_reminder_periods(today)):
+        key = f"reminder:filing:{p.year}-{p.month:02d}:{today.isoformat()}"
+        rows = late_officers(period=p).iterator(chunk_size=5000)
+        _merge(counts, notifications.notify_many(messages=_filing_messages(rows, period=p, today=today, key=key),
+                                                 queue=queue))
+        counts["periods"] += 1
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------
+# Counties with submissions waiting for review (13th)
+# ------------------------------------------------------------------------------------------------
+
+def review_reminder_periods(today: date) -> list[Period]:
+    days = {today - timedelta(days=d) for d in settings.REVIEW_REMINDER_DAYS_AFTER_FILING_DEADLINE}
+    return list(Period.objects.filter(enterprise_deadline__in=days, locked_at__isnull=True))
+
+
+def remind_pending_reviews(*, today: date | None = None, period: Period | None = None) -> dict:
+    today = today or timezone.localdate()
+    viewer = system_viewer()
+    counts: dict = {"periods": 0}
+    for p in ([period] if period else review_reminder_periods(today)):
+        waiting = dict(Filing.objects.visible_to(viewer).filter(period=p, status=FilingStatus.SUBMITTED)
+                       .values("county_id").annotate(n=Count("id")).values_list("county_id", "n").order_by())
+        if not waiting:
+            counts["periods"] += 1
+            continue
+        expected = dict(selectors.expected_enterprises(user=viewer, period=p).filter(region_id__in=list(waiting))
+                        .values("region_id").annotate(n=Count("id")).values_list("region_id", "n").order_by())
+        submitted = dict(Filing.objects.visible_to(viewer).submitted().filter(period=p, county_id__in=list(waiting))
+                         .values("county_id").annotate(n=Count("id")).values_list("county_id", "n").order_by())
+        names = dict(Region.objects.filter(pk__in=list(waiting)).values_list("pk", "name"))
+        link = reverse("monitoring:review_queue") + f"?period={p.year}-{p.month}"
+        key = f"reminder:review:{p.year}-{p.month:02d}:{today.isoformat()}"
+
+        def text(row, p=p, link=link, waiting=waiting, expected=expected, submitted=submitted, names=names):
+            n = waiting.get(row["region_id"], 0)
+            if not n:
+                return None
+            not_filed = max(expected.get(row["region_id"], 0) - submitted.get(row["region_id"], 0), 0)
+            extra = _(",另有 %(m)d 家企业尚未报送") % {"m": not_filed} if not_filed else ""
+            body = _("%(county)s:%(period)s还有 %(n)d 份企业报表待审核%(extra)s。审核上报截止日为%(deadline)s,"
+                     "请及时审核并向市级主管部门上报。") % {
+                "county": names.get(row["region_id"], ""), "period": p, "n": n, "extra": extra,
+                "deadline": _day(p.review_deadline)}
+            return _("%(period)s有 %(n)d 份报表待审核") % {"period": p, "n": n}, body, link
+
+        _merge(counts, notifications.notify_many(messages=_official_messages(_officials_of(waiting), key=key,
+                                                                             text=text)))
+        counts["periods"] += 1
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------
+# Cities about counties that have not reported up (16th)
+# ------------------------------------------------------------------------------------------------
+
+def report_up_reminder_periods(today: date) -> list[Period]:
+    days = {today - timedelta(days=d) for d in settings.REPORT_UP_REMINDER_DAYS_AFTER_REVIEW_DEADLINE}
+    return list(Period.objects.filter(review_deadline__in=days))
+
+
+def unreported_counties(*, period: Period, viewer=None) -> dict[int, list[Region]]:
+    """{city id: [counties with monitored enterprises in the period that have not reported up]} (three queries)."""
+    viewer = viewer or system_viewer()
+    with_enterprises = set(selectors.expected_enterprises(user=viewer, period=period)
+                           .values_list("region_id", flat=True).distinct().order_by())
+    reported = set(CountyReport.objects.visible_to(viewer).filter(period=period, status=CountyReport.Status.REPORTED)
+                   .values_list("county_id", flat=True))
+    out: dict[int, list[Region]] = {}
+    for county in (Region.objects.visible_to(viewer).filter(level=RegionLevel.COUNTY, pk__in=with_enterprises)
+                   .exclude(pk__in=reported).order_by("sort_order", "code")):
+        out.setdefault(county.parent_id, []).append(county)
+    return out
+
+
+def remind_unreported_counties(*, today: date | None = None, period: Period | None = None) -> dict:
+    today = today or timezone.localdate()
+    counts: dict = {"periods": 0}
+    for p in ([period] if period else report_up_reminder_periods(today)):
+        missing = unreported_counties(period=p)
+        counts["periods"] += 1
+        if not missing:
+            continue
+        names = dict(Region.objects.filter(pk__in=list(missing)).values_list("pk", "name"))
+        link = reverse("monitoring:status") + f"?period={p.year}-{p.month}"
+        key = f"reminder:report-up:{p.year}-{p.month:02d}:{today.isoformat()}"
+
+        def text(row, p=p, link=link, missing=missing, names=names):
+            counties = missing.get(row["region_id"])
+            if not counties:
+                return None
+            body = _("%(city)s:以下县(市、区)%(period)s数据尚未上报:%(counties)s。审核上报截止日为%(deadline)s,"
+                     "请督促尽快审核上报。") % {
+                "city": names.get(row["region_id"], ""), "period": p, "counties": "、".join(c.name for c in counties),
+                "deadline": _day(p.review_deadline)}
+            return _("%(period)s有 %(n)d 个县(市、区)尚未上报") % {"period": p, "n": len(counties)}, body, link
+
+        _merge(counts, notifications.notify_many(messages=_official_messages(_officials_of(missing), key=key,
+                                                                             text=text)))
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------
+# Returned filings: at once, and again after two days if still returned
+# ------------------------------------------------------------------------------------------------
+
+def _field_labels(codes) -> str:
+    labels = {i.code: i.label for i in INDICATORS} | {q.field_name: q.label for q in SURVEY} | {
+        "products": _("主要产品"), "difficulties": _("主要困难"), "difficulties_text": _("其他困难和问题"),
+        "explanations": _("预警说明")}
+    return "、".join(str(labels.get(c, c)) for c in codes)
+
+
+def _returned_messages(filings, *, again: bool) -> Iterator[notifications.Message]:
+    filings = list(filings)
+    officers: dict[int, list[dict]] = {}
+    for row in (User.objects.filter(role=Role.ENTERPRISE, is_active=True,
+                                    enterprise_id__in=list({f.enterprise_id for f in filings}))
+                .values(*OFFICER_FIELDS, "enterprise_id").order_by("enterprise_id", "id")):
+        officers.setdefault(row["enterprise_id"], []).append(_officer(row))
+    today = timezone.localdate()
+    for f in filings:
+        group = officers.get(f.enterprise_id)
+        if not group:
+            continue
+        p = f.period
+        fields = _("需修改:%(fields)s。") % {"fields": _field_labels(f.return_fields)} if f.return_fields else ""
+        deadline = (_("请在%(deadline)s前修改后重新报送。") % {"deadline": _day(p.enterprise_deadline)}
+                    if p.enterprise_deadline >= today else _("报送截止日%(deadline)s已过,请尽快修改后重新报送。") % {
+                        "deadline": _day(p.enterprise_deadline)})
+        body = _("%(name)s:贵企业%(period)s的月度监测报表已被%(county)s退回。退回理由:%(reason)s。%(fields)s%(deadline)s") % {
+            "name": f.enterprise.name, "period": p, "county": f.county.name, "reason": f.return_reason,
+            "fields": fields, "deadline": deadline}
+        if again:
+            title = _("%(period)s监测报表退回后尚未重新报送") % {"period": p}
+            key = f"returned-again:{f.pk}:v{f.returned_version}"
+        else:
+            title = _("%(period)s监测报表被退回,请修改后重新报送") % {"period": p}
+            key = f"returned:{f.pk}:v{f.returned_version}"
+        yield from notifications.enterprise_messages(
+            group, contact_email=f.enterprise.contact_email, contact_phone=f.enterprise.contact_phone, title=title,
+            body=body, link=reverse("monitoring:file", args=[p.year, p.month]), key=key)
+
+
+def _returned(qs):
+    return qs.filter(status=FilingStatus.RETURNED).select_related("enterprise", "period", "county").only(
+        "id", "enterprise_id", "period_id", "county_id", "return_reason", "return_fields", "returned_version",
+        "reviewed_at", "enterprise__name", "enterprise__contact_email", "enterprise__contact_phone",
+        "period__year", "period__month", "period__enterprise_deadline", "county__name")
+
+
+def remind_returned_filing(*, filing_id: int, version: int) -> dict:
+    """The reminder sent when a filing is returned (queued by services.return_filing on commit). Nothing when
+    the filing has moved on (resubmitted, or returned again as a later version)."""
+    filings = list(_returned(Filing.objects.filter(pk=filing_id, returned_version=version)))
+    return notifications.notify_many(messages=_returned_messages(filings, again=False))
+
+
+def remind_returned_filings(*, today: date | None = None) -> dict:
+    """Filings returned RETURNED_REMINDER_AFTER_DAYS days ago or earlier (by the local calendar) and still
+    returned, in a period still open: reminded once more (once per returned version)."""
+    today = today or timezone.localdate()
+    last_day = today - timedelta(days=settings.RETURNED_REMINDER_AFTER_DAYS)
+    cutoff = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    qs = _returned(Filing.objects.filter(reviewed_at__lt=cutoff)
+                   .filter(Q(period__locked_at__isnull=True) | Q(reopened=True)))
+    return notifications.notify_many(messages=_returned_messages(qs, again=True))
+
+
+def schedule_returned_reminder(filing: Filing) -> None:
+    """Called by services.return_filing: remind the enterprise once the return is committed."""
+    from portal.notifications.tasking import enqueue_on_commit
+
+    from .tasks import remind_returned_filing as task
+
+    enqueue_on_commit(task, filing_id=filing.pk, version=filing.returned_version)
