@@ -49,6 +49,8 @@ def official_panel(user):
         not_reported = sum(1 for r in rows if not (r.report and r.report.status == "reported"))
         items.append({"label": _("未上报的县(市、区)"), "url": reverse("monitoring:status") + q,
                       "count": not_reported, "level": "warn" if not_reported else "ok"})
+    items.append({"label": _("导出汇总表(xlsx)"), "url": reverse("monitoring:exports"), "count": None, "level": ""})
+    items.append({"label": _("季度分析报告"), "url": reverse("monitoring:reports"), "count": None, "level": ""})
     if user.is_province_official:
         items.append({"label": _("报告期与截止日期"), "url": reverse("monitoring:periods"), "count": None, "level": ""})
     return {"title": _("%(p)s运行监测") % {"p": period}, "items": items}

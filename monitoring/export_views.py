@@ -1,0 +1,105 @@
+"""Pages of the summary workbook: choose a period and a region, watch the job, download the file."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.regions.models import Region
+
+from . import export_services, periods
+from .models import ExportJob, Period
+
+
+class SummaryExportForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("报告期"))
+    region = forms.ChoiceField(label=gettext_lazy("地区"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.periods = {f"{p.year}-{p.month}": p for p in Period.objects.visible_to(user)[:36]
+                        if periods.is_open(p, today)}
+        self.regions = {r.code: r for r in Region.objects.visible_to(user).order_by("path")}
+        top = user.region.level
+        self.fields["period"].choices = [(k, str(p)) for k, p in self.periods.items()]
+        self.fields["region"].choices = [(code, "\u3000" * (r.level - top) + r.name) for code, r in self.regions.items()]
+
+    def clean_period(self):
+        return self.periods[self.cleaned_data["period"]]
+
+    def clean_region(self):
+        return self.regions[self.cleaned_data["region"]]
+
+
+def _official(request):
+    if not request.user.is_official:
+        raise PermissionDenied
+    return request.user
+
+
+def _job(request, pk: int) -> ExportJob:
+    """Only the job's owner sees it; anyone else gets the same 404 as for a job that does not exist."""
+    job = ExportJob.objects.visible_to(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_page(request):
+    user = _official(request)
+    current = periods.current_filing_period()
+    form = SummaryExportForm(request.POST or None, user=user,
+                             initial={"period": f"{current.year}-{current.month}", "region": user.region.code})
+    if request.method == "POST" and form.is_valid():
+        job = export_services.request_summary_export(actor=user, period=form.cleaned_data["period"],
+                                                     region=form.cleaned_data["region"])
+        return redirect("monitoring:export_job", pk=job.pk)
+    return render(request, "monitoring/exports.html", {
+        "form": form, "jobs": ExportJob.objects.visible_to(user)[:10]})
+
+
+@login_required
+@require_GET
+def export_job(request, pk: int):
+    job = _job(request, pk)
+    return render(request, "monitoring/exports_job.html", {"job": job, "status": _status(job)})
+
+
+@login_required
+@require_GET
+def export_status(request, pk: int):
+    return JsonResponse(_status(_job(request, pk)))
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    job = _job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=export_services.download_name(job),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _status(job: ExportJob) -> dict:
+    done = job.status == ExportJob.Status.DONE
+    return {
+        "status": job.status,
+        "label": job.get_status_display(),
+        "progress": 100 if done else job.progress,
+        "rows": job.rows,
+        "download_url": reverse("monitoring:export_download", args=[job.pk]) if done else None,
+        "message": str(export_services.FAILED_MESSAGE) if job.status == ExportJob.Status.FAILED else "",
+    }

@@ -1,0 +1,118 @@
+"""Quarterly analysis reports: who has uploaded for a quarter, the upload form, the scoped download."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.core.forms import apply_errors
+from portal.regions.models import Region
+
+from . import reports
+
+
+def _quarter_choices():
+    return [(f"{y}-{q}", _("%(y)d年第%(q)d季度") % {"y": y, "q": q})
+            for y, q in reports.recent_quarters(timezone.localdate())]
+
+
+class ReportUploadForm(forms.Form):
+    quarter = forms.ChoiceField(label=gettext_lazy("季度"))
+    title = forms.CharField(label=gettext_lazy("报告标题"), max_length=200)
+    file = forms.FileField(label=gettext_lazy("报告文件"),
+                           help_text=gettext_lazy("PDF 或 Word(.docx、.doc),不超过 20 MB。"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.doc"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = _quarter_choices()
+
+
+def _official(request):
+    if not request.user.is_official:
+        raise PermissionDenied
+    return request.user
+
+
+def _quarter(value: str) -> tuple[int, int]:
+    valid = dict(_quarter_choices())
+    if value in valid:
+        year, quarter = value.split("-")
+        return int(year), int(quarter)
+    return reports.last_ended_quarter(timezone.localdate())
+
+
+def _page(request, *, form=None, status=200):
+    user = _official(request)
+    year, quarter = _quarter(request.GET.get("quarter", ""))
+    region = user.region
+    code = request.GET.get("region")
+    if code:
+        region = Region.objects.visible_to(user).filter(code=code).first()
+        if region is None:
+            raise Http404
+    rows = reports.quarter_status(user=user, region=region, year=year, quarter=quarter)
+    listed = list(reports.reports_for(user=user, region=region, year=year, quarter=quarter))
+    can_upload = reports.can_upload(user)
+    if form is None and can_upload:
+        form = ReportUploadForm(initial={"quarter": f"{year}-{quarter}"})
+    return render(request, "monitoring/reports.html", {
+        "region": region, "year": year, "quarter": quarter, "selected": f"{year}-{quarter}",
+        "quarters": _quarter_choices(), "rows": rows,
+        "missing": sum(1 for r in rows if not r.uploaded),
+        "reports": listed, "own_count": sum(1 for r in listed if r.region_id == region.id),
+        "own_required": reports.must_upload(region),
+        "form": form, "can_upload": can_upload,
+        "trail": [r for r in Region.objects.visible_to(user).filter(code__in=region.ancestors_and_self())
+                  .order_by("level")],
+    }, status=status)
+
+
+@login_required
+@require_GET
+def report_list(request):
+    return _page(request)
+
+
+@login_required
+@require_POST
+def report_upload(request):
+    user = _official(request)
+    if not reports.can_upload(user):
+        raise PermissionDenied
+    form = ReportUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        year, quarter = (int(x) for x in form.cleaned_data["quarter"].split("-"))
+        try:
+            report = reports.upload_report(actor=user, year=year, quarter=quarter, title=form.cleaned_data["title"],
+                                           upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已上传%(region)s %(y)d年第%(q)d季度分析报告。") % {
+                "region": report.region.name, "y": year, "q": quarter})
+            return redirect(f"{reverse('monitoring:reports')}?quarter={year}-{quarter}")
+    return _page(request, form=form, status=400)
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int):
+    report = reports.report_for_download(user=request.user, pk=pk)
+    if report is None:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = report.file.name.rsplit(".", 1)[-1]
+    name = report.original_name if report.original_name.lower().endswith(f".{extension}") else \
+        f"{report.title}.{extension}"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=report.content_type)

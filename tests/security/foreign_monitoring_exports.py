@@ -1,0 +1,54 @@
+"""Export jobs and quarterly analysis reports: for each role of the `world`, one it may NOT see.
+
+An export job is seen by its owner only (it holds what the owner could see when it was made), so every
+role, the province included, gets a job owned by someone else. Analysis reports follow the region tree:
+the province sees them all (None); an official gets one outside their subtree; everybody else any report.
+"""
+
+from tests.security._objects import memo
+
+JOB_OWNER = {"other_city": "city"}  # whose job each role is shown; everyone else: the other city's
+
+
+def _job(world, role):
+    from monitoring.models import ExportJob
+
+    owner = JOB_OWNER.get(role, "other_city")
+
+    def make():
+        # Marked done with a file name, so that a download that forgot the owner check would try to serve it.
+        return ExportJob.objects.create(
+            owner=world.users[owner], kind="summary", status=ExportJob.Status.DONE, progress=100, rows=1,
+            params={"year": 2026, "month": 1, "region": world.users[owner].region.code, "region_name": "外地"},
+            file="exports/2026/01/0123456789abcdef0123456789abcdef.xlsx")
+
+    return {"pk": memo(world, ("export_job", owner), make).pk}
+
+
+def _report_in(world, region):
+    from monitoring.models import AnalysisReport
+
+    return memo(world, ("analysis_report", region.code), lambda: AnalysisReport.objects.create(
+        region=region, year=2026, quarter=1, title=f"{region.name}季度分析", file="analysis-reports/2026/x.pdf",
+        original_name="x.pdf", content_type="application/pdf", size=100, uploaded_by=world.users["province"]))
+
+
+def _report(world, role):
+    foreign = {
+        "province": None,
+        "city": world.jiangning,
+        "other_city": world.haian,
+        "county": world.rugao,
+        "other_county": world.haian,
+    }
+    if role in foreign:
+        return None if foreign[role] is None else {"pk": _report_in(world, foreign[role]).pk}
+    return {"pk": _report_in(world, world.haian).pk}
+
+
+FOREIGN = {
+    "monitoring:export_job": _job,
+    "monitoring:export_status": _job,
+    "monitoring:export_download": _job,
+    "monitoring:report_download": _report,
+}
