@@ -57,6 +57,8 @@ def indicator_totals(*, user, period: Period, region: Region, by: str = "region"
     """
     codes = [i.code for i in INDICATORS]
     current = counted_filings(user=user, period=period, region=region)
+    # Last year's filings of the enterprises counted now (in scope), wherever they were registered then:
+    # an enterprise that moved county still compares with its own last year (同口径).
     last_year = Filing.objects.filter(status__in=COUNTED, period__year=period.year - 1, period__month=period.month)
     in_both = Exists(last_year.filter(enterprise=OuterRef("enterprise")))
     current_in_both = Exists(current.filter(enterprise=OuterRef("enterprise")))

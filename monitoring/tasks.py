@@ -70,6 +70,14 @@ def remind_returned_filings(today: str | None = None) -> dict:
 
 
 @recorded_task()
+def purge_idempotency_records() -> dict:
+    """Forget stored API answers older than their Idempotency-Key lifetime (7 days)."""
+    from . import exchange
+
+    return {"deleted": exchange.purge_idempotency_records()}
+
+
+@recorded_task()
 def lock_periods(today: str | None = None) -> dict:
     """Lock every period whose review deadline has passed (services.lock_due_periods)."""
     from . import services

@@ -18,7 +18,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_SEEN_KEY = "_last_seen"
-EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/jsi18n/", "/media/")
+EXEMPT_PREFIXES = ("/static/", "/i18n/", "/jsi18n/", "/media/")
+# The API obeys the same rules when it is used through the browser's session; a request authenticated by
+# a token carries no session user here, so the rules below never see it (tokens are revoked instead when
+# the password changes or the account is disabled).
+API_PREFIX = "/api/"
 
 
 def _redirect_with_message(request, level: int, text: str, url: str):
@@ -45,6 +49,8 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
+                if request.path.startswith(API_PREFIX):
+                    return self.get_response(request)  # now anonymous: the API answers 401/403 itself
                 login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
                 return _redirect_with_message(
                     request, constants.INFO, _("您已长时间未操作,为保障账号安全已自动退出,请重新登录。"), login_url)
@@ -78,6 +84,10 @@ class PasswordAgeMiddleware:
         if user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in allowed and password_expired(user):
+                if request.path.startswith(API_PREFIX):
+                    from django.http import JsonResponse
+
+                    return JsonResponse({"detail": _("密码已过期,请先在网页上修改密码。")}, status=403)
                 return _redirect_with_message(
                     request, constants.WARNING,
                     _("您的密码为初始密码或已超过 %(days)d 天未修改,请先修改密码。") % {"days": settings.PASSWORD_MAX_AGE_DAYS},

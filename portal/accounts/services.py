@@ -255,8 +255,11 @@ def change_password(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
+    # A token made under the old password must not outlive it (the browser session is kept by the view).
+    revoked = Token.objects.filter(user=user).delete()[0]
     audit.record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, region_path=_region_path(user),
-                 enterprise_id=user.enterprise_id, changes={"password": ["***", "***"]})
+                 enterprise_id=user.enterprise_id, changes={"password": ["***", "***"]},
+                 note=_("已吊销 API 令牌") if revoked else "")
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ is editable data of the system administrator.
 """
 
 import django_celery_beat.admin as beat_admin  # noqa: F401 - registers the beat models first
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django_celery_beat.models import (
@@ -50,6 +51,49 @@ def _reregister(model) -> None:
     admin.site.register(model, portal_admin)
 
 
-for model in (PeriodicTask, IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule):
+for model in (IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule):
     if admin.site.is_registered(model):
         _reregister(model)
+
+# Jobs the schedule may run. They take no arguments and act as the system, on data they select by date:
+# the system administrator sets *when* they run, never *what* they do or *on whose behalf* (三员分立).
+# Tasks that send a given message, act for a given user or take ids are never schedulable.
+SCHEDULABLE_TASKS = {
+    "monitoring.tasks.lock_periods": "报告期自动锁定",
+    "monitoring.tasks.generate_quarterly_bulletins": "季度通报生成",
+    "monitoring.tasks.remind_late_filers": "企业催报提醒",
+    "monitoring.tasks.remind_pending_reviews": "县级待审核提醒",
+    "monitoring.tasks.remind_unreported_counties": "县级未上报提醒",
+    "monitoring.tasks.remind_returned_filings": "退回报表再次提醒",
+    "monitoring.tasks.purge_idempotency_records": "清理过期的接口幂等记录",
+    "portal.notifications.tasks.queue_stalled_deliveries": "消息补发",
+}
+
+
+class ScheduleForm(beat_admin.PeriodicTaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(name, f"{label}({name})") for name, label in SCHEDULABLE_TASKS.items()]
+        self.fields["regtask"] = forms.ChoiceField(label="任务", choices=[("", "---------"), *choices], required=False)
+        self.fields["task"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        task = data.get("regtask") or data.get("task")
+        if task not in SCHEDULABLE_TASKS:
+            raise forms.ValidationError("只能选择列出的定时任务。")
+        if (data.get("args") or "[]").strip() not in ("[]", "") or (data.get("kwargs") or "{}").strip() not in ("{}", ""):
+            raise forms.ValidationError("定时任务不接受参数:它们按日期自行选择要处理的数据。")
+        data["task"], data["args"], data["kwargs"] = task, "[]", "{}"
+        return data
+
+
+if admin.site.is_registered(PeriodicTask):
+    admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class PortalPeriodicTaskAdmin(SystemAdminModelAdmin, beat_admin.PeriodicTaskAdmin):
+    form = ScheduleForm
+    actions = None
+    deletable = True

@@ -25,6 +25,8 @@ SCHEDULE = [
      "每日 09:30:退回两天后仍未重新报送的报表再提醒一次"),
     ("消息补发", "portal.notifications.tasks.queue_stalled_deliveries", "15", "*",
      "每小时第 15 分:重新排队仍未发出的邮件和短信"),
+    ("清理接口幂等记录", "monitoring.tasks.purge_idempotency_records", "0", "3",
+     "每日 03:00:删除超过 7 天的 Idempotency-Key 应答记录"),
 ]
 
 
