@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Role, User
+from portal.enterprises.models import Enterprise
 from portal.notifications import services as notifications
 from portal.regions.models import Region, RegionLevel
 
@@ -102,7 +103,21 @@ def late_officers(*, period: Period, viewer=None):
             .order_by("enterprise_id", "id"))
 
 
-def _filing_messages(rows, *, period: Period, today: date, key: str) -> Iterator[notifications.Message]:
+def late_contacts(*, period: Period, viewer=None):
+    """The enterprises expected in ``period`` that have not submitted and that nobody logs in for (no active
+    information officer): their monitoring contacts, and whether a draft exists, all regions in one query."""
+    viewer = viewer or system_viewer()
+    if viewer.region is None:
+        return Enterprise.objects.none()
+    officers = User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_id=OuterRef("pk"))
+    draft = Filing.objects.filter(period=period, enterprise_id=OuterRef("pk"), status=FilingStatus.DRAFT)
+    return (selectors.not_filed(user=viewer, period=period, region=viewer.region).filter(~Exists(officers))
+            .annotate(has_draft=Exists(draft))
+            .values("id", "name", "contact_email", "contact_phone", "has_draft").order_by("id"))
+
+
+def _filing_text(*, period: Period, today: date):
+    """(title, link, text(name, has_draft)) of the late filer's reminder."""
     link = reverse("monitoring:file", args=[period.year, period.month])
     title = _("%(period)s监测报表尚未报送") % {"period": period}
     missing = {True: _("已保存草稿,尚未报送"), False: _("尚未填报")}
@@ -110,29 +125,66 @@ def _filing_messages(rows, *, period: Period, today: date, key: str) -> Iterator
              "报送截止日为%(deadline)s(还有 %(days)d 天),请按时登录平台填报并报送。")
     fixed = {"period": str(period), "deadline": _day(period.enterprise_deadline),
              "days": (period.enterprise_deadline - today).days}
+
+    no_account = _("贵企业尚未开通平台账号:请在平台“企业注册”开通,或联系所在县(市、区)主管部门代为报送。")
+
+    def text(name: str, has_draft, account: bool = True) -> str:
+        message = body % {**fixed, "name": name, "missing": missing[bool(has_draft)]}
+        return message if account else f"{message}{no_account}"
+
+    return title, link, text
+
+
+def _filing_messages(rows, *, period: Period, today: date, key: str) -> Iterator[notifications.Message]:
+    title, link, text = _filing_text(period=period, today=today)
     group: list[dict] = []
     for row in [*rows, None]:
         if group and (row is None or row["enterprise_id"] != group[0]["enterprise_id"]):
             first = group[0]
-            text = body % {**fixed, "name": first["enterprise__name"], "missing": missing[bool(first["has_draft"])]}
             yield from notifications.enterprise_messages(
                 [_officer(r) for r in group], contact_email=first["enterprise__contact_email"],
-                contact_phone=first["enterprise__contact_phone"], title=title, body=text, link=link, key=key)
+                contact_phone=first["enterprise__contact_phone"], title=title,
+                body=text(first["enterprise__name"], first["has_draft"]), link=link, key=key)
             group = []
         if row is not None:
             group.append(row)
 
 
+def _contact_messages(rows, *, period: Period, today: date, key: str, counts: dict) -> Iterator[notifications.Message]:
+    """One message per enterprise without an account, to its contact's email and phone (as far as
+    ENTERPRISE_CONTACT_CHANNELS allows); one with neither is counted in ``counts["unreachable"]``."""
+    title, link, text = _filing_text(period=period, today=today)
+    channels = settings.ENTERPRISE_CONTACT_CHANNELS
+    for row in rows:
+        email = (row["contact_email"] or "") if "email" in channels else ""
+        phone = (row["contact_phone"] or "") if "sms" in channels else ""
+        if not (email or phone):
+            counts["unreachable"] = counts.get("unreachable", 0) + 1
+            continue
+        yield notifications.Message(recipient_id=None, enterprise_id=row["id"], title=title,
+                                    body=text(row["name"], row["has_draft"], account=False), link=link, email=email, phone=phone,
+                                    key=key)
+
+
 def remind_late_filers(*, today: date | None = None, period: Period | None = None, queue: bool = True) -> dict:
     """Remind every enterprise that has not submitted a period whose deadline is a reminder day away
-    (or ``period``, whatever the day). Set-based; notifications written and deliveries queued in batches."""
+    (or ``period``, whatever the day). Set-based; notifications written and deliveries queued in batches.
+
+    Enterprises nobody logs in for are reminded through their monitoring contact alone (email and SMS, no
+    inbox): counted as ``contacts`` (new such messages); those without a contact address as ``unreachable``."""
     today = today or timezone.localdate()
     counts: dict = {"periods": 0}
+    viewer = system_viewer()
     for p in ([period] if period else filing_reminder_periods(today)):
         key = f"reminder:filing:{p.year}-{p.month:02d}:{today.isoformat()}"
-        rows = late_officers(period=p).iterator(chunk_size=5000)
+        rows = late_officers(period=p, viewer=viewer).iterator(chunk_size=5000)
         _merge(counts, notifications.notify_many(messages=_filing_messages(rows, period=p, today=today, key=key),
                                                  queue=queue))
+        counts.setdefault("unreachable", 0)
+        contacts = late_contacts(period=p, viewer=viewer).iterator(chunk_size=5000)
+        reached = notifications.notify_many(
+            messages=_contact_messages(contacts, period=p, today=today, key=key, counts=counts), queue=queue)
+        _merge(counts, {"contacts": reached["created"], "queued": reached["queued"], "batches": reached["batches"]})
         counts["periods"] += 1
     return counts
 

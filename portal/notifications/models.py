@@ -2,6 +2,7 @@
 and the record of every scheduled run."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,14 +14,24 @@ class Channel(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(recipient_id=user.pk) if user.is_authenticated else self.none()
+        """A user's own inbox. Messages to an enterprise's contact (no recipient) are in nobody's inbox; an
+        unsaved user (the scheduled jobs' system viewer) has none, rather than "recipient is null"."""
+        if not user.is_authenticated or user.pk is None:
+            return self.none()
+        return self.filter(recipient_id=user.pk)
 
     def unread(self):
         return self.filter(read_at__isnull=True)
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
+    """A message in a user's inbox (``recipient``), or, for an enterprise nobody logs in for, a message to its
+    monitoring contact (``enterprise``, no recipient): in no inbox, sent only by email/SMS to the contact."""
+
+    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications",
+                                  null=True, blank=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+",
+                                   null=True, blank=True)
     # A unique key per logical message (e.g. "reminder:filing:2026-10:day10:<enterprise id>"): a retried or
     # duplicated task run finds it and sends nothing twice.
     key = models.CharField(max_length=160)
@@ -36,7 +47,13 @@ class Notification(models.Model):
         verbose_name = _("站内消息")
         verbose_name_plural = _("站内消息")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key"),
+            models.UniqueConstraint(fields=["enterprise", "key"], condition=Q(recipient__isnull=True),
+                                    name="one_contact_notification_per_key"),
+            models.CheckConstraint(condition=Q(recipient__isnull=False) | Q(enterprise__isnull=False),
+                                   name="notification_has_recipient_or_enterprise"),
+        ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self):

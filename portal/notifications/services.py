@@ -1,6 +1,9 @@
 """Every write of the notifications: messages into inboxes (set-based, one row per recipient and key), their
 deliveries by email and SMS (each sent at most once), reading, and each user's channel preferences.
 
+Messages to an enterprise's monitoring contact when nobody logs in for the enterprise have no recipient but
+the enterprise (``Message.enterprise_id``): unique per (enterprise, key), in no inbox, sent by email/SMS only.
+
 Idempotency: a Notification is unique per (recipient, key), a Delivery per (notification, channel), and a
 delivery is sent only while it is pending, under a row lock. So a task that runs twice, or a message that a
 worker took to its grave and the broker gave to another, writes and sends nothing twice.
@@ -26,15 +29,26 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Message:
-    """One inbox message for one user, with the addresses its outside channels go to ('' for none)."""
+    """One inbox message for one user, with the addresses its outside channels go to ('' for none); or, with
+    ``recipient_id`` None and ``enterprise_id``, a message to an enterprise's contact (no inbox, channels only)."""
 
-    recipient_id: int
+    recipient_id: int | None
     title: str
     body: str
     link: str = ""
     email: str = ""
     phone: str = ""
     key: str = ""  # when the messages of one call have keys of their own
+    enterprise_id: int | None = None  # only for a message to the contact of an enterprise without an account
+
+    @property
+    def owner(self) -> tuple[str, int | None]:
+        """("recipient_id", user id) or ("enterprise_id", enterprise id): whose the message is."""
+        if self.recipient_id is not None:
+            return "recipient_id", self.recipient_id
+        if self.enterprise_id is not None:
+            return "enterprise_id", self.enterprise_id
+        raise ValueError("a message needs a recipient or an enterprise")
 
 
 def batches(items: Iterable, size: int) -> Iterator[list]:
@@ -87,7 +101,8 @@ def notify_many(*, messages: Iterable[Message], key: str = "", batch_size: int |
                 queue: bool = True) -> dict:
     """Put each message into its recipient's inbox once per key and queue its email/SMS deliveries in batches.
 
-    The key is ``key`` or each message's own (``Message.key``): one inbox row per (recipient, key), ever.
+    The key is ``key`` or each message's own (``Message.key``): one inbox row per (recipient, key), ever (for a
+    message to an enterprise's contact: one row per (enterprise, key), in no inbox).
     Set-based, ``batch_size`` messages at a time (NOTIFICATION_WRITE_BATCH_SIZE), one transaction each: the
     inbox rows are inserted with ON CONFLICT DO NOTHING on the unique key (one query on PostgreSQL), and their
     outside channels queued in batches of NOTIFICATION_BATCH_SIZE once it commits
@@ -99,21 +114,23 @@ def notify_many(*, messages: Iterable[Message], key: str = "", batch_size: int |
     size = batch_size or settings.NOTIFICATION_WRITE_BATCH_SIZE
     counts = {"messages": 0, "created": 0, "queued": 0, "batches": 0}
     for chunk in batches(messages, size):
-        wanted = {(m.recipient_id, m.key or key): m for m in chunk}
-        if not all(k for _r, k in wanted):
+        # {(owner field, owner id, key): message}: a user's inbox, or an enterprise's contact.
+        wanted = {(*m.owner, m.key or key): m for m in chunk}
+        if not all(k for _f, _o, k in wanted):
             raise ValueError("every message needs a key")
         with transaction.atomic():
             created = _insert_new(wanted)
-            existing = _ids(set(wanted) - set(created), wanted)
-            items = [[pk, wanted[pair].email, wanted[pair].phone] for pair, pk in created.items()
-                     if wanted[pair].email or wanted[pair].phone]
+            existing = _ids(set(wanted) - set(created))
+            items = [[pk, wanted[t].email, wanted[t].phone] for t, pk in created.items()
+                     if wanted[t].email or wanted[t].phone]
             if existing:  # written before: queue those whose deliveries were never written
                 delivered = set(Delivery.objects.filter(notification_id__in=list(existing.values()))
                                 .values_list("notification_id", flat=True).distinct())
-                items += [[pk, wanted[pair].email, wanted[pair].phone] for pair, pk in existing.items()
-                          if pk not in delivered and (wanted[pair].email or wanted[pair].phone)]
-            if created:
-                transaction.on_commit(lambda r={pair[0] for pair in created}: forget_unread(r))
+                items += [[pk, wanted[t].email, wanted[t].phone] for t, pk in existing.items()
+                          if pk not in delivered and (wanted[t].email or wanted[t].phone)]
+            readers = {o for f, o, _k in created if f == "recipient_id"}
+            if readers:
+                transaction.on_commit(lambda r=readers: forget_unread(r))
             if items and queue:
                 counts["batches"] += queue_items(items)
                 counts["queued"] += sum(bool(email) + bool(phone) for _pk, email, phone in items)
@@ -123,38 +140,58 @@ def notify_many(*, messages: Iterable[Message], key: str = "", batch_size: int |
 
 
 def _insert_new(wanted: dict) -> dict:
-    """Insert the wanted inbox rows that do not exist; {(recipient, key): id} of those this call inserted."""
+    """Insert the wanted rows that do not exist; {(owner field, owner id, key): id} of those this call inserted."""
+    out = {}
+    for field in ("recipient_id", "enterprise_id"):
+        part = {(o, k): m for (f, o, k), m in wanted.items() if f == field}
+        if part:
+            out |= {(field, o, k): pk for (o, k), pk in _insert_owned(field, part).items()}
+    return out
+
+
+# The unique constraint each kind of row is inserted against (ON CONFLICT ... DO NOTHING).
+_CONFLICT_TARGET = {"recipient_id": "(recipient_id, key)", "enterprise_id": "(enterprise_id, key) WHERE recipient_id IS NULL"}
+
+
+def _insert_owned(field: str, wanted: dict) -> dict:
+    """Insert the wanted {(owner id, key): message} rows of one owner field; {(owner id, key): id} inserted."""
     now = timezone.now()
     if connection.vendor == "postgresql":
         from psycopg2.extras import execute_values
 
         table = connection.ops.quote_name(Notification._meta.db_table)
-        rows = [(r, k, m.title[:200], m.body, m.link[:300], now) for (r, k), m in wanted.items()]
+        rows = [(o, k, m.title[:200], m.body, m.link[:300], now) for (o, k), m in wanted.items()]
         with connection.cursor() as cursor:
             # A message lost with the last milliseconds before a server crash is written again by the next run
             # of its (idempotent) task: the inbox need not wait for the WAL flush of each batch.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             returned = execute_values(
                 cursor.cursor,
-                f"INSERT INTO {table} (recipient_id, key, title, body, link, created_at) VALUES %s "  # noqa: S608
-                "ON CONFLICT (recipient_id, key) DO NOTHING RETURNING recipient_id, key, id",
+                f"INSERT INTO {table} ({field}, key, title, body, link, created_at) VALUES %s "  # noqa: S608
+                f"ON CONFLICT {_CONFLICT_TARGET[field]} DO NOTHING RETURNING {field}, key, id",
                 rows, page_size=1000, fetch=True)
-        return {(r, k): pk for r, k, pk in returned}
-    before = _ids(set(wanted), wanted)
-    missing = [pair for pair in wanted if pair not in before]
+        return {(o, k): pk for o, k, pk in returned}
+    before = _ids({(field, o, k) for o, k in wanted})
+    missing = [(o, k) for o, k in wanted if (field, o, k) not in before]
     Notification.objects.bulk_create([
-        Notification(recipient_id=r, key=k, title=wanted[(r, k)].title[:200], body=wanted[(r, k)].body,
-                     link=wanted[(r, k)].link[:300]) for r, k in missing], ignore_conflicts=True)
-    return _ids(set(missing), wanted)
+        Notification(**{field: o}, key=k, title=wanted[(o, k)].title[:200], body=wanted[(o, k)].body,
+                     link=wanted[(o, k)].link[:300]) for o, k in missing], ignore_conflicts=True)
+    return {(o, k): pk for (_f, o, k), pk in _ids({(field, o, k) for o, k in missing}).items()}
 
 
-def _ids(pairs: set, wanted: dict) -> dict:
-    """{(recipient, key): notification id} of those pairs that exist (one indexed query)."""
-    if not pairs:
-        return {}
-    rows = Notification.objects.filter(recipient_id__in=list({r for r, _k in pairs}),
-                                       key__in=list({k for _r, k in pairs})).values_list("recipient_id", "key", "id")
-    return {(r, k): pk for r, k, pk in rows if (r, k) in pairs}
+def _ids(wanted_keys: set) -> dict:
+    """{(owner field, owner id, key): notification id} of those that exist (one indexed query per owner field)."""
+    out = {}
+    for field in ("recipient_id", "enterprise_id"):
+        pairs = {(o, k) for f, o, k in wanted_keys if f == field}
+        if not pairs:
+            continue
+        qs = Notification.objects.filter(**{f"{field}__in": list({o for o, _k in pairs})},
+                                         key__in=list({k for _o, k in pairs}))
+        if field == "enterprise_id":
+            qs = qs.filter(recipient__isnull=True)
+        out |= {(field, o, k): pk for o, k, pk in qs.values_list(field, "key", "id") if (o, k) in pairs}
+    return out
 
 
 def notify(*, key: str, messages: Iterable[Message]) -> dict:

@@ -36,9 +36,12 @@ def test_late_enterprises_and_only_they_are_reminded_with_period_missing_deadlin
     submit(world, period)  # 海安甲企业 has submitted; 如皋乙企业 has not; 江宁丙企业 has no account
     world.e_rugao.contact_email = "contact@rugao.example.cn"
     world.e_rugao.save()
+    world.e_jiangning.contact_phone = "13700000000"
+    world.e_jiangning.save()
     counts = committed(reminders.remind_late_filers, today=period.enterprise_deadline - timedelta(days=3))
 
     assert counts["created"] == 1 and counts["periods"] == 1
+    assert counts["contacts"] == 1 and counts["unreachable"] == 0  # 江宁丙企业: through its contact alone
     assert titles(world.users["enterprise"]) == []
     note = Notification.objects.get(recipient=world.users["other_enterprise"])
     assert str(period) in note.title and "尚未报送" in note.title
@@ -48,7 +51,7 @@ def test_late_enterprises_and_only_they_are_reminded_with_period_missing_deadlin
     assert note.link == f"/monitoring/file/{period.year}/{period.month}/"
     # The enterprise's monitoring contact gets it by email and SMS, besides the officer's inbox.
     assert [m.to for m in mail.outbox] == [["contact@rugao.example.cn"]]
-    assert [s.to for s in sms_outbox] == ["13800000000"]
+    assert sorted(s.to for s in sms_outbox) == ["13700000000", "13800000000"]
     assert note.link in mail.outbox[0].body and note.link in sms_outbox[0].text
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
 
@@ -105,14 +108,15 @@ def test_preferences_and_contacts_choose_the_channels(world, sms_outbox, committ
     committed(reminders.remind_late_filers, today=period.enterprise_deadline - timedelta(days=3))
     # 如皋乙企业 has no contact addresses: its first officer's own email (email by default, SMS only when
     # chosen, so not 13911112222); the second officer chose SMS only. 海安甲企业: its contact's phone.
+    # 江宁丙企业 (no account): its contact's phone alone.
     assert sorted(m.to[0] for m in mail.outbox) == ["qiye2@example.cn", "qiye@example.cn"]
-    assert sorted(s.to for s in sms_outbox) == ["13800000000", "13933334444"]
+    assert sorted(s.to for s in sms_outbox) == ["13800000000", "13800000000", "13933334444"]
 
 
 def test_the_computation_is_set_based(world, django_assert_max_num_queries):
     period = open_period()
     day10 = period.enterprise_deadline - timedelta(days=3)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(13) as few:  # officers' inboxes, then the contacts of 江宁丙企业 (no account)
         reminders.remind_late_filers(today=day10, period=period, queue=False)
     for i in range(30):
         f.officer(f.EnterpriseFactory(region=world.rugao), username=f"late{i}")
