@@ -18,6 +18,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_SEEN_KEY = "_last_seen"
+# The last-seen time is written to the session at most once a minute: a session write on every request
+# would cost a database write per page and per API call for a precision nobody needs.
+LAST_SEEN_RESOLUTION = 60
 EXEMPT_PREFIXES = ("/static/", "/i18n/", "/jsi18n/", "/media/")
 # The API obeys the same rules when it is used through the browser's session; a request authenticated by
 # a token carries no session user here, so the rules below never see it (tokens are revoked instead when
@@ -54,7 +57,8 @@ class IdleTimeoutMiddleware:
                 login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
                 return _redirect_with_message(
                     request, constants.INFO, _("您已长时间未操作,为保障账号安全已自动退出,请重新登录。"), login_url)
-            request.session[LAST_SEEN_KEY] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 
