@@ -40,6 +40,7 @@ from portal.regions.models import Region
 from . import periods, selectors
 from .models import AnalysisReport, Bulletin, Period
 from .reminders import OFFICER_FIELDS, system_viewer
+from .selectors import ReportingCounts
 
 COLUMNS = (  # (key, header, kind)
     ("rank", _l("排名"), "int"),
@@ -61,29 +62,16 @@ SUMMED = ("monitored", "quota", "expected", "submitted", "on_time", "late", "ret
           "reports")
 
 
-@dataclass
-class Row:
+@dataclass(kw_only=True)
+class Row(ReportingCounts):
+    """A child region's quarter: the status page's counts summed over three months, plus quota and reports."""
+
     code: str
     name: str
     monitored: int = 0
     quota: int | None = None
-    expected: int = 0
-    submitted: int = 0
-    on_time: int = 0
-    late: int = 0
-    returned: int = 0
-    approved: int = 0
     reports: int = 0
-    rank: int = 0
     months: list = field(default_factory=list)
-
-    @property
-    def rate(self) -> float:
-        return round(100.0 * self.submitted / self.expected, 1) if self.expected else 0.0
-
-    @property
-    def not_submitted(self) -> int:
-        return max(self.expected - self.submitted, 0)
 
     @property
     def completion(self) -> float | None:

@@ -139,16 +139,16 @@ def expected_enterprises(*, user, period: Period):
         Q(monitored_until__isnull=True) | Q(monitored_until__gte=start))
 
 
-@dataclass
-class RegionStatus:
-    region: Region
+@dataclass(kw_only=True)
+class ReportingCounts:
+    """The reporting figures of a region, shared by the status page, the exports and the bulletins."""
+
     expected: int = 0
     submitted: int = 0
     on_time: int = 0
     late: int = 0
     returned: int = 0
     approved: int = 0
-    report: CountyReport | None = None
     rank: int = 0
 
     @property
@@ -158,6 +158,12 @@ class RegionStatus:
     @property
     def rate(self) -> float:
         return round(100.0 * self.submitted / self.expected, 1) if self.expected else 0.0
+
+
+@dataclass(kw_only=True)
+class RegionStatus(ReportingCounts):
+    region: Region
+    report: CountyReport | None = None
 
 
 def status_by_child(*, user, period: Period, region: Region | None = None) -> tuple[Region, list[RegionStatus]]:
