@@ -7,6 +7,8 @@ it may NOT reach.
 - return_county: a county report of a county outside the role's subtree.
 """
 
+from django.utils import timezone
+
 from monitoring import services
 from monitoring.models import CountyReport, Filing
 from tests.monitoring.helpers import open_period, valid_data
@@ -57,8 +59,8 @@ def _county_report(world, role):
     period = open_period()
     report, _created = CountyReport.objects.get_or_create(
         county=enterprise.region, period=period,
-        defaults={"status": CountyReport.Status.REPORTED, "first_reported_at": period.opens_on(),
-                  "reported_at": period.opens_on(), "on_time": True,
+        defaults={"status": CountyReport.Status.REPORTED, "first_reported_at": timezone.now(),
+                  "reported_at": timezone.now(), "on_time": True,
                   "reported_by": world.users["county"]})
     return {"pk": report.pk}
 
