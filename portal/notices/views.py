@@ -83,30 +83,28 @@ def edit(request, pk: int):
     return render(request, "notices/form.html", {"form": form, "notice": notice, "title": _("编辑资讯公告")})
 
 
-@login_required
-@require_POST
-def publish(request, pk: int):
+def _act(request, pk: int, act, done: str):
+    """Publish or withdraw: call the service, tell the user how it went, back to the list."""
     notice = _managed(request, pk)
     try:
-        services.publish_notice(actor=request.user, notice=notice)
+        act(actor=request.user, notice=notice)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("已发布:%(t)s") % {"t": notice.title})
+        messages.success(request, done % {"t": notice.title})
     return redirect("notices:manage")
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    return _act(request, pk, services.publish_notice, _("已发布:%(t)s"))
 
 
 @login_required
 @require_POST
 def unpublish(request, pk: int):
-    notice = _managed(request, pk)
-    try:
-        services.unpublish_notice(actor=request.user, notice=notice)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已撤回:%(t)s") % {"t": notice.title})
-    return redirect("notices:manage")
+    return _act(request, pk, services.unpublish_notice, _("已撤回:%(t)s"))
 
 
 @login_required
