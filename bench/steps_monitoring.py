@@ -139,7 +139,7 @@ def api_filings(ctx: Context) -> None:
     """Filings per second through POST /api/v1/filings/batch/ (batches of 1,000, full validation, token auth)."""
     from django.urls import Resolver404, resolve
 
-    from monitoring import exchange
+    from monitoring.exchange import services as exchange
     from portal.audit.context import origin
     from portal.enterprises.models import Enterprise
 

@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.models import Filing, FilingStatus, Period
 from portal.regions.models import Region
-
-from .indicators import INDICATORS, SURVEY
-from .models import Filing, FilingStatus, Period
 
 # Weights of the composite index (as the PMI weights its sub-indices). Costs rising is bad news for an
 # enterprise, so its sub-index enters the composite inverted (100 − DI).

@@ -7,6 +7,6 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("运行监测")
 
     def ready(self):
-        from . import panels
+        from monitoring import panels
 
         panels.register()

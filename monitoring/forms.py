@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
-from .validation import MAX_PRODUCTS
+from monitoring.indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
+from monitoring.validation import MAX_PRODUCTS
 
 
 class FilingForm(forms.Form):

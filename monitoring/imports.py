@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from monitoring import services
+from monitoring.indicators import INDICATORS, SURVEY, Difficulty
+from monitoring.models import Period
+from monitoring.validation import parse_payload
 from portal.enterprises.models import Enterprise
-
-from . import services
-from .indicators import INDICATORS, SURVEY, Difficulty
-from .models import Period
-from .validation import parse_payload
 
 MAIN_SHEET, PRODUCT_SHEET = "月度报表", "主要产品"
 HEAD = [("credit_code", "统一社会信用代码"), ("name", "企业名称(仅供核对)")]

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import INDICATORS, SURVEY
+from monitoring.indicators import INDICATORS, SURVEY
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -236,142 +236,8 @@ class CountyReport(models.Model):
         return f"{self.county_id} {self.period}"
 
 
-class IdempotencyRecord(models.Model):
-    """An API response kept for its Idempotency-Key, so a retried request is answered the same."""
-
-    key = models.CharField(max_length=128)
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = models.Manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_response_per_key")]
-
-    def __str__(self):
-        return self.key
-
-
-# ------------------------------------------------------------------------------------------------
-# Exports, quarterly analysis reports, quarterly bulletins
-# ------------------------------------------------------------------------------------------------
-
-class ExportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # An export holds what its owner could see when it was made: only its owner downloads it.
-        return self.filter(owner_id=user.pk) if user.is_authenticated else self.none()
-
-
-class ExportJob(models.Model):
-    """A spreadsheet built in the background (Celery) with its progress, downloaded when ready."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("排队中")
-        RUNNING = "running", _("生成中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
-
-    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("类型"), max_length=32)
-    params = models.JSONField(_("参数"), default=dict)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    rows = models.PositiveIntegerField(_("行数"), default=0)
-    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
-    error = models.TextField(_("错误"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    objects = ExportJobQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("导出任务")
-        verbose_name_plural = _("导出任务")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class AnalysisReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_official:
-            return self.filter(region__path__startswith=scope.region_path)
-        return self.none()
-
-
-class AnalysisReport(models.Model):
-    """A city's or county's quarterly monitoring analysis report (at least one per quarter, seed 000)."""
-
-    region = models.ForeignKey("regions.Region", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("年"))
-    quarter = models.PositiveSmallIntegerField(_("季度"))
-    title = models.CharField(_("标题"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="analysis-reports/%Y/")
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    objects = AnalysisReportQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("季度分析报告")
-        verbose_name_plural = _("季度分析报告")
-        ordering = ["-year", "-quarter", "region__path"]
-        constraints = [models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_range")]
-
-    def __str__(self):
-        return self.title
-
-
-class BulletinQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_official:
-            # A region's officials see the bulletins of their region and of the levels above it.
-            return self.filter(Q(region__path__startswith=scope.region_path)
-                               | Q(region__code__in=user.region.ancestors_and_self()))
-        return self.none()
-
-
-class Bulletin(models.Model):
-    """The quarterly bulletin of every child region's reporting (每季度通报各地监测企业报送情况)."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("待发布")
-        PUBLISHED = "published", _("已发布")
-
-    region = models.ForeignKey("regions.Region", verbose_name=_("通报地区"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("年"))
-    quarter = models.PositiveSmallIntegerField(_("季度"))
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    figures = models.JSONField(_("数据"), default=list)
-    file = models.FileField(_("表格"), upload_to="bulletins/%Y/", blank=True)
-    generated_at = models.DateTimeField(_("生成时间"), auto_now=True)
-    generated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    notice = models.ForeignKey("notices.Notice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    objects = BulletinQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("季度通报")
-        verbose_name_plural = _("季度通报")
-        ordering = ["-year", "-quarter", "region__path"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "year", "quarter"], name="one_bulletin_per_region_quarter"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="bulletin_quarter_range"),
-        ]
-
-    def __str__(self):
-        return f"{self.region_id} {self.year}Q{self.quarter}"
+# The sub-domains' own tables (Django finds an app's models through this module).
+from monitoring.bulletins.models import Bulletin  # noqa: E402, F401
+from monitoring.exchange.models import IdempotencyRecord  # noqa: E402, F401
+from monitoring.exports.models import ExportJob  # noqa: E402, F401
+from monitoring.reports.models import AnalysisReport  # noqa: E402, F401

@@ -11,8 +11,8 @@ from portal.core.navigation import register_nav, register_panel
 def enterprise_panel(user):
     if user.role != Role.ENTERPRISE or not user.enterprise_id:
         return None
-    from . import periods
-    from .models import Filing, FilingStatus
+    from monitoring import periods
+    from monitoring.models import Filing, FilingStatus
 
     period = periods.current_filing_period()
     filing = Filing.objects.visible_to(user).filter(period=period).only("status").first()
@@ -30,8 +30,8 @@ def enterprise_panel(user):
 def official_panel(user):
     if not user.is_official:
         return None
-    from . import periods, selectors
-    from .models import FilingStatus
+    from monitoring import periods, selectors
+    from monitoring.models import FilingStatus
 
     period = periods.current_filing_period()
     q = f"?period={period.year}-{period.month}"

@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Period
+from monitoring.models import Period
 
 
 def _next_month(year: int, month: int) -> tuple[int, int]:

@@ -5,13 +5,12 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from monitoring.indicators import INDICATORS
+from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
+from monitoring.validation import Context
 from portal.accounts.scoping import scope_for
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
-
-from .indicators import INDICATORS
-from .models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
-from .validation import Context
 
 # ------------------------------------------------------------------------------------------------
 # Comparison context for validation, loaded in bulk (one query per kind for a whole batch)
@@ -107,7 +106,7 @@ def changes_since_return(*, filing: Filing) -> list[dict]:
     if not before or not after or filing.version == filing.returned_version:
         return []
     labels = {i.code: i.label for i in INDICATORS}
-    from .indicators import SURVEY
+    from monitoring.indicators import SURVEY
 
     labels.update({q.field_name: q.label for q in SURVEY})
     labels.update({"products": "主要产品", "difficulties": "主要困难", "difficulties_text": "其他困难和问题",
@@ -227,7 +226,7 @@ def not_filed(*, user, period: Period, region: Region):
 
 def check_filing(*, enterprise: Enterprise, period: Period, data: dict):
     """Validate without writing: the warnings the form must ask explanations for."""
-    from .validation import validate
+    from monitoring.validation import validate
 
     return validate(data, build_contexts([enterprise], period)[enterprise.id])
 

@@ -12,6 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring import periods
+from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
+from monitoring.reminders import services as reminders
+from monitoring.selectors import build_contexts
+from monitoring.validation import Result, validate
 from portal.accounts.models import Role
 from portal.accounts.scoping import scope_for
 from portal.audit import context as audit_context
@@ -19,12 +25,6 @@ from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core.exceptions import Conflict
 from portal.enterprises.models import Enterprise
-
-from . import periods, reminders
-from .indicators import INDICATORS, SURVEY
-from .models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
-from .selectors import build_contexts
-from .validation import Result, validate
 
 CONTENT_FIELDS = (*(i.code for i in INDICATORS), *(q.field_name for q in SURVEY),
                   "difficulties", "difficulties_text", "explanations")

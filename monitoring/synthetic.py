@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from . import periods
-from .indicators import SURVEY
-from .models import Filing, FilingProduct, FilingStatus
+from monitoring import periods
+from monitoring.indicators import SURVEY
+from monitoring.models import Filing, FilingProduct, FilingStatus
 
 BATCH = 5000
 ANSWERS = ["up", "same", "same", "down"]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from monitoring import views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("periods/", views.period_list, name="periods"),
     path("import/", views.import_filings, name="import"),
     path("analysis/", views.analysis_page, name="analysis"),
-    path("exports/", include("monitoring.export_urls")),
-    path("bulletins/", include("monitoring.bulletin_urls")),
+    path("exports/reports/", include("monitoring.reports.urls")),
+    path("exports/", include("monitoring.exports.urls")),
+    path("bulletins/", include("monitoring.bulletins.urls")),
 ]

@@ -11,7 +11,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from .indicators import EMPLOYEE_CHANGE_LIMIT, INDICATORS, SURVEY, YOY_LIMIT, Applies, Difficulty, Kind
+from monitoring.indicators import (
+    EMPLOYEE_CHANGE_LIMIT,
+    INDICATORS,
+    SURVEY,
+    YOY_LIMIT,
+    Applies,
+    Difficulty,
+    Kind,
+)
 
 MAX_PRODUCTS = 10
 MAX_VALUE = Decimal("999999999999999")

@@ -10,16 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from monitoring import periods, selectors, services
+from monitoring.forms import DeadlineForm, FilingForm, ProductFormSet, ReasonForm, ReturnForm, products_from
+from monitoring.indicators import INDICATORS, SURVEY, Kind
+from monitoring.models import CountyReport, FilingStatus, Period
 from portal.accounts.models import Role
 from portal.core.exceptions import Conflict
 from portal.core.forms import apply_errors
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
-
-from . import periods, selectors, services
-from .forms import DeadlineForm, FilingForm, ProductFormSet, ReasonForm, ReturnForm, products_from
-from .indicators import INDICATORS, SURVEY, Kind
-from .models import CountyReport, FilingStatus, Period
 
 
 def _period(year: int, month: int) -> Period:
@@ -319,7 +318,7 @@ def import_filings(request):
 
         from django.http import HttpResponse
 
-        from . import imports
+        from monitoring import imports
 
         buffer = io.BytesIO()
         imports.write_template(buffer, enterprises=selectors.not_filed(user=user, period=period, region=user.region))
@@ -328,7 +327,7 @@ def import_filings(request):
         return response
     result = None
     if request.method == "POST":
-        from . import imports
+        from monitoring import imports
 
         upload = request.FILES.get("file")
         if upload is None or not upload.name.lower().endswith(".xlsx") or upload.size > 20 * 1024 * 1024:
@@ -348,7 +347,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def analysis_page(request):
     """Indicator totals with same-set year-on-year growth, and the survey's diffusion indices with trends."""
-    from . import analysis
+    from monitoring import analysis
 
     user = _official(request)
     period = _period_from_query(request)

@@ -13,7 +13,7 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("api/v1/", include("portal.api_urls")),
-    path("api/v1/", include("monitoring.api_urls")),
+    path("api/v1/", include("monitoring.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("system/admin/", admin.site.urls),

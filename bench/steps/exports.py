@@ -1,7 +1,7 @@
 """The province's one-month summary workbook at scale, and the bare xlsxwriter writing the same cells as its limit.
 
 Figures:
-- ``province_xlsx_month_s``: monitoring.exports.write_summary for the province and ctx.last_period, written to a
+- ``province_xlsx_month_s``: monitoring.exports.workbook.write_summary for the province and ctx.last_period, written to a
   temporary file (all eight sheets; every query included), median of 3 after one warm-up run;
 - ``province_xlsx_month_peak_mb``: the peak of Python memory allocations during one more run of the same, traced
   with ``tracemalloc`` (a separate, untimed run: tracing slows the run down). tracemalloc counts what Python
@@ -38,9 +38,8 @@ def _period_and_user(ctx: Context):
 
 @step("province_xlsx_month_s", order=400)
 def province_xlsx_month(ctx: Context) -> None:
-    """monitoring.exports.write_summary: the province's workbook of the last month to a temporary file."""
-    from monitoring import exports
-
+    """monitoring.exports.workbook.write_summary: the province's workbook of the last month to a temporary file."""
+    from monitoring.exports import workbook as exports
     period, user, province = _period_and_user(ctx)
     with tempfile.TemporaryDirectory(prefix="bench-xlsx-") as tmp:
         path = Path(tmp) / "province.xlsx"
@@ -74,7 +73,7 @@ def raw_xlsx_month(ctx: Context) -> None:
     format (one run), to show what the formats themselves cost in xlsxwriter."""
     import xlsxwriter
 
-    from monitoring.exports import NUMBER_FORMATS
+    from monitoring.exports.workbook import NUMBER_FORMATS
 
     period, user, province = _period_and_user(ctx)
     sheets = prepared_sheets(user=user, period=period, region=province)
@@ -119,8 +118,9 @@ def _num(value):
 def prepared_sheets(*, user, period, region) -> list[tuple[str, list[str], list[list]]]:
     """Every sheet of the summary workbook as (name, column kinds, rows of final cell values), header first.
     Values are str / float / None, names already looked up: nothing left to do but write."""
-    from monitoring import analysis, exports, selectors
-    from monitoring.exports import COUNT, INDEX, MONEY, PERCENT, TEXT, indicator_kind
+    from monitoring import analysis, selectors
+    from monitoring.exports import workbook as exports
+    from monitoring.exports.workbook import COUNT, INDEX, MONEY, PERCENT, TEXT, indicator_kind
     from monitoring.indicators import INDICATORS, SURVEY
     from monitoring.models import FilingStatus
     from portal.enterprises.models import SizeClass

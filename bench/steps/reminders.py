@@ -9,7 +9,7 @@ from bench.registry import Context, Skip, step
 
 @step("reminders_compute_queue_s", order=500)
 def reminders_compute_queue(ctx: Context) -> None:
-    """monitoring.reminders.remind_late_filers for a month nobody has filed yet: every monitored enterprise is
+    """monitoring.reminders.services.remind_late_filers for a month nobody has filed yet: every monitored enterprise is
     late, so one reminder per enterprise (set-based query, notifications bulk-written, email/SMS deliveries
     written and queued in batches on Celery's in-memory broker: computing and queueing, not sending).
 
@@ -18,7 +18,8 @@ def reminders_compute_queue(ctx: Context) -> None:
     reminders_rerun_s: the same run again, which writes nothing; as no worker ran here, it finds every message
     without its deliveries and queues them again (the recovery of a run that died before queueing).
     """
-    from monitoring import periods, reminders
+    from monitoring import periods
+    from monitoring.reminders import services as reminders
     from portal.accounts.models import Role, User
     from portal.celery import app
     from portal.enterprises.models import Enterprise
@@ -50,10 +51,9 @@ def reminders_compute_queue(ctx: Context) -> None:
 
 @step("bulletin_quarter_s", order=510)
 def bulletin_quarter(ctx: Context) -> None:
-    """monitoring.bulletins.generate_bulletin: the province's bulletin over its cities for the last complete
+    """monitoring.bulletins.services.generate_bulletin: the province's bulletin over its cities for the last complete
     quarter of the filed months (status figures of three months, quota, reports, ranks, the .xlsx)."""
-    from monitoring import bulletins
-
+    from monitoring.bulletins import services as bulletins
     last = getattr(ctx, "last_period", None)
     if last is None:
         raise Skip("no filings: generate_filings_s did not run")

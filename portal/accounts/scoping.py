@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from .models import Role
+from .roles import Role
 
 
 @dataclass(frozen=True)

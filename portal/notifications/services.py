@@ -23,6 +23,7 @@ from django.utils import timezone
 from .models import Channel, Delivery, Notification, Preference
 from .selectors import forget_unread, unread_count
 from .sms import SMS, get_backend
+from .tasking import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -201,12 +202,9 @@ def notify(*, key: str, messages: Iterable[Message]) -> dict:
 
 def queue_items(items: list[list]) -> int:
     """Queue [notification id, email, phone] items for delivery, in batches, once the transaction commits."""
-    from .tasking import enqueue_on_commit
-    from .tasks import deliver
-
     n = 0
     for chunk in batches(items, settings.NOTIFICATION_BATCH_SIZE):
-        enqueue_on_commit(deliver, items=chunk)
+        enqueue_on_commit("portal.notifications.tasks.deliver", items=chunk)
         n += 1
     return n
 
@@ -233,12 +231,9 @@ def deliver(*, items: list[list]) -> dict:
 
 def queue_deliveries(ids: list[int]) -> int:
     """Queue the sending of these deliveries, in batches, once the current transaction commits."""
-    from .tasking import enqueue_on_commit
-    from .tasks import send_deliveries
-
     n = 0
     for chunk in batches(ids, settings.NOTIFICATION_BATCH_SIZE):
-        enqueue_on_commit(send_deliveries, ids=chunk)
+        enqueue_on_commit("portal.notifications.tasks.send_deliveries", ids=chunk)
         n += 1
     return n
 

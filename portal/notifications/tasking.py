@@ -17,8 +17,9 @@ Tasks are idempotent by their own keys (a Notification's unique (recipient, key)
 
 import logging
 import uuid
+from importlib import import_module
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -121,39 +122,53 @@ def recorded_task(name: str | None = None, *, progress: bool = False, **options)
     return decorator
 
 
-def enqueue(task, **kwargs) -> None:
-    """Queue ``task`` now; a broker that cannot be reached is logged, never raised to the caller.
+def task_named(name: str):
+    """The registered task called ``name`` ("app.tasks.function"). Work is queued by name so that nothing imports
+    a tasks module: tasks.py is the top floor (it calls services; services never import it back). A name not yet
+    registered in this process is looked up by importing its module, as the worker's autodiscovery does."""
+    try:
+        return current_app.tasks[name]
+    except KeyError:
+        module, _dot, _function = name.rpartition(".")
+        import_module(module)
+        return current_app.tasks[name]
+
+
+def enqueue(name: str, **kwargs) -> None:
+    """Queue the task ``name`` now; a broker that cannot be reached is logged, never raised to the caller.
 
     For follow-up work that a daily sweep also catches (reminders, deliveries): a send must never fail the
     act that caused it. In eager mode (no REDIS_URL) the task runs here, and its failure is logged too.
     """
     try:
-        task.apply_async(kwargs=kwargs)
+        task_named(name).apply_async(kwargs=kwargs)
     except Exception:
-        logger.exception("could not queue %s(%s)", task.name, kwargs)
+        logger.exception("could not queue %s(%s)", name, kwargs)
 
 
-def enqueue_on_commit(task, **kwargs) -> None:
-    """Queue ``task`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: enqueue(task, **kwargs))
+def enqueue_on_commit(name: str, **kwargs) -> None:
+    """Queue the task ``name`` once the current transaction commits (at once outside one), as an event is
+    sent only for what was written."""
+    transaction.on_commit(lambda: enqueue(name, **kwargs))
 
 
-def queue_tracked(task, *, owner, **kwargs) -> TaskRun:
-    """Queue a task that a user follows with a progress bar; returns its run (outcome "running", progress 0).
+def queue_tracked(name: str, *, owner, **kwargs) -> TaskRun:
+    """Queue the task ``name``, which a user follows with a progress bar; returns its run (outcome "running",
+    progress 0).
 
     The row exists before the worker starts, so the status endpoint can answer "queued" at once, and only to
     ``owner``. The task is queued when the current transaction commits.
     """
     task_id = uuid.uuid4().hex
-    run = TaskRun.objects.create(task=task.name, task_id=task_id,
+    run = TaskRun.objects.create(task=name, task_id=task_id,
                                  args={"kwargs": {k: _plain(v) for k, v in kwargs.items()}, "owner": owner.pk},
                                  counts={"progress": 0})
 
     def send():
         try:
-            task.apply_async(kwargs=kwargs, task_id=task_id)
+            task_named(name).apply_async(kwargs=kwargs, task_id=task_id)
         except Exception as exc:  # broker down, or the eager run failed: the bar shows it
-            logger.exception("could not run %s", task.name)
+            logger.exception("could not run %s", name)
             TaskRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(
                 outcome=TaskRun.Outcome.FAILED, error=repr(exc)[:4000], finished_at=timezone.now())
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from monitoring import exchange, services
+from monitoring import services
+from monitoring.exchange import services as exchange
 from monitoring.models import Filing, FilingEvent, FilingProduct, FilingStatus, IdempotencyRecord
 from portal.accounts.models import Role, User
 from portal.audit.models import AuditEntry

@@ -7,8 +7,9 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import expect
 
-from monitoring import bulletins, reminders
+from monitoring.bulletins import services as bulletins
 from monitoring.models import Bulletin
+from monitoring.reminders import services as reminders
 from tests.monitoring.helpers import open_period
 from tests.notifications import fixtures
 

@@ -8,7 +8,8 @@ from django.db.models import Sum
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from monitoring import analysis, export_services
+from monitoring import analysis
+from monitoring.exports import services as export_services
 from monitoring.indicators import INDICATORS
 from monitoring.models import ExportJob, Filing
 from tests.monitoring.test_exports import seed_month

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import bulletins, periods, tasks
+from monitoring import periods, tasks
+from monitoring.bulletins import services as bulletins
 from monitoring.models import AnalysisReport, Bulletin, Filing, FilingStatus
 from portal.audit.models import AuditEntry
 from portal.notices.models import Notice, NoticeKind

@@ -12,7 +12,9 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from monitoring import analysis, export_services, exports
+from monitoring import analysis
+from monitoring.exports import services as export_services
+from monitoring.exports import workbook as exports
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import ExportJob, Filing, FilingProduct, FilingStatus
 from portal.enterprises.models import Industry

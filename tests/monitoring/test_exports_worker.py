@@ -13,7 +13,8 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from monitoring import analysis, export_services
+from monitoring import analysis
+from monitoring.exports import services as export_services
 from monitoring.indicators import INDICATORS
 from monitoring.models import ExportJob, Filing
 from tests.monitoring.test_celery_worker import celery_env, wait_until  # noqa: F401 - fixture

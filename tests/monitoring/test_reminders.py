@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from monitoring import reminders, services, tasks
+from monitoring import services, tasks
 from monitoring.models import Period
+from monitoring.reminders import services as reminders
 from portal.notifications.models import Delivery, Notification, TaskRun
 from tests import factories as f
 from tests.notifications import fixtures

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
-from monitoring import reminders, services
+from monitoring import services
+from monitoring.reminders import services as reminders
 from portal.notifications.models import Delivery, Notification
 from tests.notifications import fixtures
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import reports
 from monitoring.models import AnalysisReport
+from monitoring.reports import services as reports
 from portal.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -169,7 +169,7 @@ def test_every_task_of_the_portal_acks_late_and_retries_transient_errors():
 
 
 def test_a_tracked_run_is_seen_by_its_owner_only(world):
-    run = queue_tracked(flaky, owner=world.users["province"], fail_times=0)
+    run = queue_tracked(flaky.name, owner=world.users["province"], fail_times=0)
     assert selectors.tracked_run(user=world.users["province"], task_id=run.task_id) == run
     assert selectors.tracked_run(user=world.users["city"], task_id=run.task_id) is None
     assert selectors.run_status(run)["state"] == "running"

@@ -9,7 +9,7 @@ one stops working at once).
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring import exchange
+from monitoring.exchange import services as exchange
 from portal.accounts.models import Role, User
 from portal.audit import context
 from portal.regions.models import Region

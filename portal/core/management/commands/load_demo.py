@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import EnterpriseRegistration, Role, User
-from portal.accounts.scoping import grant_object
 from portal.audit.context import origin
+from portal.core import registry
 from portal.enterprises.credit_code import make_code
 from portal.enterprises.models import Enterprise, Industry
 from portal.enterprises.synthetic import generate_enterprises
@@ -72,9 +72,6 @@ class Command(BaseCommand):
         self.print_logins()
 
     def _load(self, n_enterprises: int):
-        from incubators.models import StartupBase
-        from platforms.models import Platform, PlatformKind
-
         load_region_tree(DATA_DIR / "jiangsu.json")
         year = timezone.localdate().year
         nantong_counties = list(Region.objects.filter(parent__code="320600").order_by("sort_order"))
@@ -89,9 +86,7 @@ class Command(BaseCommand):
 
         haian = Region.objects.get(code="320685")
         enterprise = Enterprise.objects.filter(region=haian).order_by("id").first()
-        platform = Platform.objects.create(name="南通市中小企业公共服务平台", kind=PlatformKind.CITY,
-                                           region=Region.objects.get(code="320600"), operator_name="南通市中小企业服务中心")
-        base = StartupBase.objects.create(name="海安市小企业创业基地", region=haian, manager_name="海安市创业服务中心")
+        users = {}
         for username, role, region_code, full_name, _what in DEMO_USERS:
             user = User(
                 username=username, full_name=full_name, role=role, email=f"{username}@demo.example.cn",
@@ -101,10 +96,7 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
-            if role == Role.PLATFORM_OPERATOR:
-                grant_object(user, platform)
-            if role == Role.BASE_MANAGER:
-                grant_object(user, base)
+            users[username] = user
         now = timezone.now()
         author = User.objects.get(username="sheng")
         Notice.objects.bulk_create([
@@ -119,6 +111,9 @@ class Command(BaseCommand):
             credit_code=make_code("91320685MA1DEM201"), name="海安市示范精密机械有限公司", region=haian,
             industry=Industry.objects.get(code="34"), contact_name="钱信息员", contact_phone="13812345678",
             email="qian@demo.example.cn", username="haian_jixie", password_hash=make_password(DEMO_PASSWORD))
+        # Each domain app's part of the demo (portal.core.registry): its platforms, bases, filings...
+        for loader in registry.demo_loaders():
+            loader.load(users=users)
 
     def print_logins(self):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")

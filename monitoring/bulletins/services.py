@@ -26,6 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from monitoring import periods, selectors
+from monitoring.models import AnalysisReport, Bulletin, Period
+from monitoring.reminders.services import OFFICER_FIELDS, system_viewer
+from monitoring.selectors import ReportingCounts
 from portal.accounts.models import Role, User
 from portal.accounts.scoping import scope_for
 from portal.audit import services as audit
@@ -36,11 +40,6 @@ from portal.notices.models import NoticeKind
 from portal.notifications import services as notifications
 from portal.regions import selectors as region_selectors
 from portal.regions.models import Region
-
-from . import periods, selectors
-from .models import AnalysisReport, Bulletin, Period
-from .reminders import OFFICER_FIELDS, system_viewer
-from .selectors import ReportingCounts
 
 COLUMNS = (  # (key, header, kind)
     ("rank", _l("排名"), "int"),

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from monitoring import periods
+from monitoring.exports import services as export_services
+from monitoring.models import ExportJob, Period
 from portal.regions.models import Region
-
-from . import export_services, periods
-from .models import ExportJob, Period
 
 
 class SummaryExportForm(forms.Form):

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monitoring.exports import workbook as exports
+from monitoring.models import ExportJob, Period
 from portal.accounts.scoping import scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
+from portal.notifications.tasking import enqueue_on_commit
 from portal.regions.models import Region
-
-from . import exports
-from .models import ExportJob, Period
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +43,9 @@ def request_summary_export(*, actor, period: Period, region: Region) -> ExportJo
         audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, region_path=region.path,
                      object_repr=f"{region.name} {period} 汇总表",
                      note=_("生成汇总表:%(region)s %(period)s") % {"region": region.name, "period": period})
-        transaction.on_commit(lambda: _queue(job.pk))
+        enqueue_on_commit("monitoring.tasks.build_export", job_id=job.pk)
     job.refresh_from_db()
     return job
-
-
-def _queue(job_id: int) -> None:
-    from .tasks import build_export
-
-    build_export.delay(job_id)
 
 
 def build_summary_export(*, job_id: int) -> ExportJob | None:

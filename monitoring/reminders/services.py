@@ -19,14 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring import selectors
+from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.models import CountyReport, Filing, FilingStatus, Period
 from portal.accounts.models import Role, User
 from portal.enterprises.models import Enterprise
 from portal.notifications import services as notifications
+from portal.notifications.tasking import enqueue_on_commit
 from portal.regions.models import Region, RegionLevel
-
-from . import selectors
-from .indicators import INDICATORS, SURVEY
-from .models import CountyReport, Filing, FilingStatus, Period
 
 OFFICER_FIELDS = ("id", "email", "phone", "notification_preference__email", "notification_preference__sms")
 
@@ -353,8 +353,4 @@ def remind_returned_filings(*, today: date | None = None) -> dict:
 
 def schedule_returned_reminder(filing: Filing) -> None:
     """Called by services.return_filing: remind the enterprise once the return is committed."""
-    from portal.notifications.tasking import enqueue_on_commit
-
-    from .tasks import remind_returned_filing as task
-
-    enqueue_on_commit(task, filing_id=filing.pk, version=filing.returned_version)
+    enqueue_on_commit("monitoring.tasks.remind_returned_filing", filing_id=filing.pk, version=filing.returned_version)

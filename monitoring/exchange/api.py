@@ -19,13 +19,13 @@ from rest_framework import generics, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from monitoring import selectors
+from monitoring.exchange import services as exchange
+from monitoring.indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
+from monitoring.models import CountyReport, Filing, FilingStatus
+from monitoring.validation import MAX_PRODUCTS
 from portal.core.api import PortalAPIMixin, PortalPagination
 from portal.core.exceptions import NotFound
-
-from . import exchange, selectors
-from .indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
-from .models import CountyReport, Filing, FilingStatus
-from .validation import MAX_PRODUCTS
 
 ENVELOPE = ("period", "submit", "dry_run")
 SURVEY_BY_FIELD = {q.field_name: q for q in SURVEY}

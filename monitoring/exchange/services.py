@@ -28,15 +28,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from monitoring import periods, services
+from monitoring.models import Filing, FilingStatus, IdempotencyRecord, Period
+from monitoring.validation import parse_payload
 from portal.accounts.models import Role, User
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
-
-from . import periods, services
-from .models import Filing, FilingStatus, IdempotencyRecord, Period
-from .validation import parse_payload
 
 MAX_BATCH = 1000
 IDEMPOTENCY_TTL = timedelta(days=7)

@@ -22,12 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monitoring import analysis, selectors
+from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.models import Filing, FilingStatus, Period
 from portal.enterprises.models import SizeClass
 from portal.regions.models import Region, RegionLevel
-
-from . import analysis, selectors
-from .indicators import INDICATORS, SURVEY
-from .models import Filing, FilingStatus, Period
 
 CHUNK = 2000
 CODES = tuple(i.code for i in INDICATORS)

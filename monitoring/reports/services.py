@@ -20,12 +20,11 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
+from monitoring.models import AnalysisReport
 from portal.accounts.scoping import scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.regions.models import Region, RegionLevel
-
-from .models import AnalysisReport
 
 MAX_SIZE = 20 * 1024 * 1024
 PDF, DOCX, DOC = "pdf", "docx", "doc"

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from . import bulletin_views as views
+from . import views
 
-# Included at /monitoring/bulletins/ inside the "monitoring" namespace.
 urlpatterns = [
     path("", views.bulletin_list, name="bulletins"),
     path("generate/", views.bulletin_generate, name="bulletin_generate"),

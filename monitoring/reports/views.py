@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from monitoring.reports import services as reports
 from portal.core.forms import apply_errors
 from portal.regions.models import Region
-
-from . import reports
 
 
 def _quarter_choices():

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from monitoring.bulletins import services as bulletins
 from portal.core.exceptions import Conflict
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.tasking import queue_tracked
-
-from . import bulletins
 
 
 def _official(request):
@@ -57,9 +56,8 @@ def bulletin_generate(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("monitoring:bulletins")
-    from .tasks import generate_bulletins
 
-    run = queue_tracked(generate_bulletins, owner=user, year=year, quarter=quarter, user_id=user.pk)
+    run = queue_tracked("monitoring.tasks.generate_bulletins", owner=user, year=year, quarter=quarter, user_id=user.pk)
     return redirect(f"{reverse('monitoring:bulletins')}?job={run.task_id}")
 
 

@@ -1,0 +1,41 @@
+"""Summary workbooks built in the background."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # An export holds what its owner could see when it was made: only its owner downloads it.
+        return self.filter(owner_id=user.pk) if user.is_authenticated else self.none()
+
+
+class ExportJob(models.Model):
+    """A spreadsheet built in the background (Celery) with its progress, downloaded when ready."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类型"), max_length=32)
+    params = models.JSONField(_("参数"), default=dict)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
