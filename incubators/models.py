@@ -4,12 +4,7 @@ the evaluation (half-year 40% + year-end 60%) is built on it."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class StartupBaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).granted_objects(self, "incubators.view_startupbase")
+from portal.accounts.scoping import Granted, ScopedQuerySet
 
 
 class StartupBase(models.Model):
@@ -17,7 +12,8 @@ class StartupBase(models.Model):
     region = models.ForeignKey("regions.Region", verbose_name=_("所在地区"), on_delete=models.PROTECT)
     manager_name = models.CharField(_("管理机构"), max_length=128)
 
-    objects = StartupBaseQuerySet.as_manager()
+    tenancy = Granted("incubators.view_startupbase")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("创业基地")

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import Filing, FilingStatus, Period
+from portal.accounts.scoping import within
 from portal.regions.models import Region
 
 # Weights of the composite index (as the PMI weights its sub-indices). Costs rising is bad news for an
@@ -28,7 +29,7 @@ def counted_filings(*, user, period: Period | None = None, region: Region | None
     if period is not None:
         qs = qs.filter(period=period)
     if region is not None:
-        qs = qs.filter(region_path__startswith=region.path)
+        qs = within(qs, region)
     return qs
 
 
@@ -58,12 +59,13 @@ def indicator_totals(*, user, period: Period, region: Region, by: str = "region"
     current = counted_filings(user=user, period=period, region=region)
     # Last year's filings of the enterprises counted now (in scope), wherever they were registered then:
     # an enterprise that moved county still compares with its own last year (同口径).
-    last_year = Filing.objects.filter(status__in=COUNTED, period__year=period.year - 1, period__month=period.month)
+    last_year = Filing.objects.history_visible_to(user).filter(status__in=COUNTED, period__year=period.year - 1,
+                                                              period__month=period.month)
     in_both = Exists(last_year.filter(enterprise=OuterRef("enterprise")))
     current_in_both = Exists(current.filter(enterprise=OuterRef("enterprise")))
     if by == "region":
         key = _child_key(region)
-        labels = {r.id: r.name for r in Region.objects.filter(parent=region).order_by("sort_order", "code")}
+        labels = {r.id: r.name for r in Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code")}
     else:
         key = GROUPS[by]
         labels = _labels(by)
@@ -147,7 +149,7 @@ def _indices(row) -> dict:
 def diffusion_by_region(*, user, period: Period, region: Region) -> tuple[list[dict], dict]:
     """Each child region's indices for the month, and the region's own. Two queries."""
     key = _child_key(region)
-    names = {r.id: r.name for r in Region.objects.filter(parent=region)}
+    names = {r.id: r.name for r in Region.objects.visible_to(user).filter(parent=region)}
     qs = counted_filings(user=user, period=period, region=region)
     rows = [{"region": names.get(r[key], r[key]), "n": r["overall_n"], **_indices(r)}
             for r in qs.values(key).annotate(**_counts()).order_by(key)]

@@ -9,12 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.indicators import INDICATORS, SURVEY
-
-
-class PeriodQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # Periods are the calendar: every signed-in user may see them.
-        return self if user.is_authenticated else self.none()
+from portal.accounts.scoping import Calendar, InRegion, ScopedQuerySet, Through
 
 
 class Period(models.Model):
@@ -24,7 +19,8 @@ class Period(models.Model):
     review_deadline = models.DateField(_("审核上报截止日"))
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
 
-    objects = PeriodQuerySet.as_manager()
+    tenancy = Calendar()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报告期")
@@ -65,17 +61,7 @@ class FilingStatus(models.TextChoices):
     APPROVED = "approved", _("审核通过")
 
 
-class FilingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_enterprise:
-            return self.filter(enterprise_id=scope.enterprise_id)
-        if scope.has_region and scope.region_path.count(".") == 1:
-            return self
-        return scope.rows_by_region_path(self)
-
+class FilingQuerySet(ScopedQuerySet):
     def submitted(self):
         return self.exclude(status=FilingStatus.DRAFT)
 
@@ -115,6 +101,7 @@ class Filing(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    tenancy = InRegion("region_path", enterprise="enterprise_id", exchange_changes=True, history="enterprise")
     objects = FilingQuerySet.as_manager()
 
     class Meta:
@@ -153,7 +140,8 @@ class FilingProduct(models.Model):
     sales = models.DecimalField(_("销量"), max_digits=16, decimal_places=2)
     inventory = models.DecimalField(_("期末库存"), max_digits=16, decimal_places=2)
 
-    objects = models.Manager()
+    tenancy = Through("filing")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("主要产品")
@@ -186,7 +174,8 @@ class FilingEvent(models.Model):
     fields = models.JSONField(_("相关字段"), default=list, blank=True)
     content = models.JSONField(_("报表内容"), null=True, blank=True)
 
-    objects = models.Manager()
+    tenancy = Through("filing")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报表操作记录")
@@ -195,16 +184,6 @@ class FilingEvent(models.Model):
 
     def __str__(self):
         return f"{self.filing_id} {self.action} v{self.version}"
-
-
-class CountyReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.has_region:
-            return self.filter(county__path__startswith=scope.region_path)
-        return self.none()
 
 
 class CountyReport(models.Model):
@@ -225,7 +204,8 @@ class CountyReport(models.Model):
     return_reason = models.TextField(_("退回理由"), blank=True)
     returned_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = CountyReportQuerySet.as_manager()
+    tenancy = InRegion("county__path")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("县级上报")

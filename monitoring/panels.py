@@ -4,12 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.accounts.models import Role
+from portal.accounts.scoping import scope_for
 from portal.core.navigation import register_nav, register_panel
 
 
 def enterprise_panel(user):
-    if user.role != Role.ENTERPRISE or not user.enterprise_id:
+    if not scope_for(user).is_enterprise:
         return None
     from monitoring import periods
     from monitoring.models import Filing, FilingStatus
@@ -38,20 +38,21 @@ def official_panel(user):
     waiting = selectors.review_queue(user=user, period=period, status=FilingStatus.SUBMITTED).count()
     own = selectors.region_totals(user=user, period=period, region=user.region)
     expected, submitted = own.expected, own.submitted
-    rows = [] if user.region.is_county else selectors.status_by_child(user=user, period=period)[1]
+    scope = scope_for(user)
+    rows = [] if scope.is_county else selectors.status_by_child(user=user, period=period)[1]
     items = [
         {"label": _("待审核报表"), "url": reverse("monitoring:review_queue") + q, "count": waiting,
          "level": "warn" if waiting else "ok"},
         {"label": _("本期报送情况(已报/应报)"), "url": reverse("monitoring:status") + q,
          "count": f"{submitted}/{expected}", "level": ""},
     ]
-    if not user.region.is_county and rows and rows[0].region.is_county:
+    if scope.is_city and rows:
         not_reported = sum(1 for r in rows if not (r.report and r.report.status == "reported"))
         items.append({"label": _("未上报的县(市、区)"), "url": reverse("monitoring:status") + q,
                       "count": not_reported, "level": "warn" if not_reported else "ok"})
     items.append({"label": _("导出汇总表(xlsx)"), "url": reverse("monitoring:exports"), "count": None, "level": ""})
     items.append({"label": _("季度分析报告"), "url": reverse("monitoring:reports"), "count": None, "level": ""})
-    if user.is_province_official:
+    if scope.may_adjust_deadlines:
         items.append({"label": _("报告期与截止日期"), "url": reverse("monitoring:periods"), "count": None, "level": ""})
     return {"title": _("%(p)s运行监测") % {"p": period}, "items": items}
 
@@ -59,7 +60,7 @@ def official_panel(user):
 def register():
     register_panel(enterprise_panel, order=5)
     register_panel(official_panel, order=5)
-    register_nav(gettext_lazy("月度填报"), "monitoring:my_filings", lambda u: u.role == Role.ENTERPRISE, order=10)
+    register_nav(gettext_lazy("月度填报"), "monitoring:my_filings", lambda u: scope_for(u).is_enterprise, order=10)
     register_nav(gettext_lazy("报表审核"), "monitoring:review_queue", lambda u: u.is_official, order=10)
     register_nav(gettext_lazy("报送情况"), "monitoring:status", lambda u: u.is_official, order=20)
     register_nav(gettext_lazy("运行分析"), "monitoring:analysis", lambda u: u.is_official, order=25)

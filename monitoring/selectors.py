@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from monitoring.indicators import INDICATORS
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
 from monitoring.validation import Context
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import scope_for, within
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
 
@@ -53,7 +53,7 @@ def periods_for_enterprise(*, user, enterprise: Enterprise, limit: int = 24) -> 
     """The enterprise's months with their filing status, newest first."""
     filings = {f.period_id: f for f in Filing.objects.visible_to(user).filter(enterprise=enterprise)
                .only("id", "period_id", "status", "on_time", "days_late", "return_reason")}
-    return [{"period": p, "filing": filings.get(p.id)} for p in Period.objects.all()[:limit]]
+    return [{"period": p, "filing": filings.get(p.id)} for p in Period.objects.visible_to(user)[:limit]]
 
 
 def filing_for(*, user, enterprise: Enterprise, period: Period) -> Filing | None:
@@ -172,20 +172,20 @@ def status_by_child(*, user, period: Period, region: Region | None = None) -> tu
     region = region or user.region
     if region is None or not scope.region_in_scope(region):
         return region, []
-    children = list(Region.objects.filter(parent=region).order_by("sort_order", "code"))
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code"))
     if not children:
         return region, []
     rows = {c.code: RegionStatus(region=c) for c in children}
     child_level = "county" if children[0].is_county else "city"
     filing_key = "county__code" if child_level == "county" else "city__code"
-    stats = (expected_enterprises(user=user, period=period).filter(region_path__startswith=region.path)
+    stats = (within(expected_enterprises(user=user, period=period), region)
              .values("region__code" if child_level == "county" else "region__parent__code")
              .annotate(n=Count("id")))
     for row in stats:
         code = row.get("region__code") or row.get("region__parent__code")
         if code in rows:
             rows[code].expected = row["n"]
-    fstats = (Filing.objects.visible_to(user).filter(period=period, region_path__startswith=region.path)
+    fstats = (within(Filing.objects.visible_to(user), region).filter(period=period)
               .values(filing_key)
               .annotate(n_submitted=Count("id", filter=~Q(status=FilingStatus.DRAFT)),
                         n_on_time=Count("id", filter=Q(on_time=True)),
@@ -218,8 +218,8 @@ def rank_by_rate(rows: list) -> None:
 
 def not_filed(*, user, period: Period, region: Region):
     """Enterprises expected in the period that have not submitted, with their contacts."""
-    submitted = Filing.objects.filter(period=period, enterprise=OuterRef("pk")).exclude(status=FilingStatus.DRAFT)
-    return (expected_enterprises(user=user, period=period).filter(region_path__startswith=region.path)
+    submitted = Filing.objects.visible_to(user).filter(period=period, enterprise=OuterRef("pk")).submitted()
+    return (within(expected_enterprises(user=user, period=period), region)
             .filter(~Exists(submitted)).select_related("region")
             .only("id", "name", "credit_code", "contact_name", "contact_phone", "region__name"))
 
@@ -247,7 +247,7 @@ def county_report(*, user, county: Region, period: Period) -> CountyReport | Non
 def region_totals(*, user, period: Period, region: Region) -> RegionStatus:
     """The region's own expected and submitted counts (for a county, which has no child rows). Two queries."""
     status = RegionStatus(region=region)
-    status.expected = expected_enterprises(user=user, period=period).filter(region_path__startswith=region.path).count()
-    status.submitted = (Filing.objects.visible_to(user).filter(period=period, region_path__startswith=region.path)
+    status.expected = within(expected_enterprises(user=user, period=period), region).count()
+    status.submitted = (within(Filing.objects.visible_to(user), region).filter(period=period)
                         .submitted().count())
     return status

@@ -18,7 +18,6 @@ from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, 
 from monitoring.reminders import services as reminders
 from monitoring.selectors import build_contexts
 from monitoring.validation import Result, validate
-from portal.accounts.models import Role
 from portal.accounts.scoping import scope_for
 from portal.audit import context as audit_context
 from portal.audit import services as audit
@@ -90,15 +89,11 @@ class Outcome:
 def _check_can_file(actor, enterprises: list[Enterprise]) -> bool:
     """Returns True when the actor files on the enterprise's behalf (代报). Raises if not allowed."""
     scope = scope_for(actor)
-    if scope.is_enterprise:
-        if any(e.id != scope.enterprise_id for e in enterprises):
-            raise PermissionDenied(_("只能填报本企业的报表。"))
-        return False
-    if actor.role in (Role.OFFICIAL, Role.EXCHANGE) and scope.region_path:
-        if any(not e.region_path.startswith(scope.region_path) for e in enterprises):
-            raise PermissionDenied(_("只能为本地区的企业报送报表。"))
-        return actor.role == Role.OFFICIAL
-    raise PermissionDenied(_("无权报送报表。"))
+    if not (scope.is_enterprise or scope.is_official or scope.is_exchange):
+        raise PermissionDenied(_("无权报送报表。"))
+    if not all(scope.may_file_for(e) for e in enterprises):
+        raise PermissionDenied(_("只能填报本企业的报表。") if scope.is_enterprise else _("只能为本地区的企业报送报表。"))
+    return scope.files_on_behalf()
 
 
 def file_batch(*, actor, period: Period, items: list[tuple[Enterprise, dict, Result | None]], submit: bool,
@@ -264,8 +259,7 @@ def file_one(*, actor, enterprise: Enterprise, period: Period, data: dict, submi
 # ------------------------------------------------------------------------------------------------
 
 def _reviewable(actor, filing: Filing) -> Filing:
-    scope = scope_for(actor)
-    if not (scope.is_official and actor.role == Role.OFFICIAL and filing.region_path.startswith(scope.region_path)):
+    if not scope_for(actor).may_review(filing):
         raise PermissionDenied(_("无权审核该报表。"))
     filing = Filing.objects.select_for_update().select_related("enterprise", "period").get(pk=filing.pk)
     if filing.status != FilingStatus.SUBMITTED:
@@ -329,9 +323,7 @@ def bulk_approve(*, actor, filings) -> tuple[int, int]:
 @transaction.atomic
 def unlock_filing(*, actor, filing: Filing, reason: str) -> Filing:
     """A level above the county reopens one enterprise's filing (after approval or locking), with a reason."""
-    scope = scope_for(actor)
-    if not (scope.is_official and actor.role == Role.OFFICIAL and not actor.region.is_county
-            and filing.region_path.startswith(scope.region_path)):
+    if not scope_for(actor).may_unlock(filing):
         raise PermissionDenied(_("只有市级或省级主管部门可以解锁报表。"))
     reason = (reason or "").strip()
     if not reason:
@@ -354,7 +346,7 @@ def unlock_filing(*, actor, filing: Filing, reason: str) -> Filing:
 
 @transaction.atomic
 def report_county(*, actor, period: Period) -> CountyReport:
-    if not (actor.role == Role.OFFICIAL and actor.region and actor.region.is_county):
+    if not scope_for(actor).may_report_up:
         raise PermissionDenied(_("只有县级主管部门可以上报本县数据。"))
     county = actor.region
     waiting = Filing.objects.filter(period=period, county=county, status=FilingStatus.SUBMITTED).count()
@@ -377,10 +369,8 @@ def report_county(*, actor, period: Period) -> CountyReport:
 
 @transaction.atomic
 def return_county(*, actor, report: CountyReport, reason: str) -> CountyReport:
-    scope = scope_for(actor)
     report = CountyReport.objects.select_for_update().select_related("county").get(pk=report.pk)
-    if not (actor.role == Role.OFFICIAL and scope.is_official and not actor.region.is_county
-            and report.county.path.startswith(scope.region_path)):
+    if not scope_for(actor).may_return_batch(report):
         raise PermissionDenied(_("只有上级主管部门可以退回县级上报。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回时须填写理由。")})
@@ -395,7 +385,7 @@ def return_county(*, actor, report: CountyReport, reason: str) -> CountyReport:
 
 @transaction.atomic
 def set_deadlines(*, actor, period: Period, enterprise_deadline, review_deadline) -> Period:
-    if not getattr(actor, "is_province_official", False):
+    if not scope_for(actor).may_adjust_deadlines:
         raise PermissionDenied(_("只有省级主管部门可以调整截止日期。"))
     if review_deadline < enterprise_deadline:
         raise ValidationError({"review_deadline": _("审核上报截止日不能早于企业报送截止日。")})

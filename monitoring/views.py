@@ -14,7 +14,7 @@ from monitoring import periods, selectors, services
 from monitoring.forms import DeadlineForm, FilingForm, ProductFormSet, ReasonForm, ReturnForm, products_from
 from monitoring.indicators import INDICATORS, SURVEY, Kind
 from monitoring.models import CountyReport, FilingStatus, Period
-from portal.accounts.models import Role
+from portal.accounts.scoping import scope_for
 from portal.core.exceptions import Conflict
 from portal.core.forms import apply_errors
 from portal.enterprises.models import Enterprise
@@ -48,7 +48,7 @@ def _region_from_query(request, user) -> Region:
 
 
 def _official(request):
-    if not request.user.is_official:
+    if not scope_for(request.user).is_official:
         raise PermissionDenied
     return request.user
 
@@ -56,7 +56,7 @@ def _official(request):
 @login_required
 def my_filings(request):
     enterprise = request.user.enterprise
-    if request.user.role != Role.ENTERPRISE or enterprise is None:
+    if not scope_for(request.user).is_enterprise:
         raise PermissionDenied
     current = periods.current_filing_period()
     return render(request, "monitoring/my_filings.html", {
@@ -162,11 +162,12 @@ def review_queue(request):
     page = Paginator(selectors.review_queue(user=user, period=period, status=status, q=q), 50).get_page(
         request.GET.get("page"))
     report = None
-    if user.region.is_county:
+    may_report_up = scope_for(user).may_report_up
+    if may_report_up:
         report = selectors.county_report(user=user, county=user.region, period=period)
     return render(request, "monitoring/review_queue.html", {
         "period": period, "page": page, "status": status, "q": q, "statuses": FilingStatus.choices,
-        "report": report, "recent_periods": selectors.recent_periods(user=user), "is_county": user.region.is_county,
+        "report": report, "recent_periods": selectors.recent_periods(user=user), "may_report_up": may_report_up,
     })
 
 
@@ -228,8 +229,8 @@ def filing_detail(request, pk: int):
         "filing": filing, "values": values, "survey": survey,
         "changes": selectors.changes_since_return(filing=filing), "history": selectors.history(filing=filing),
         "return_form": return_form, "unlock_form": unlock_form,
-        "can_review": user.is_official and filing.status == FilingStatus.SUBMITTED,
-        "can_unlock": user.is_official and not user.region.is_county,
+        "can_review": scope_for(user).may_review(filing) and filing.status == FilingStatus.SUBMITTED,
+        "can_unlock": scope_for(user).may_unlock(filing),
         "explanations": [(w, (filing.explanations or {}).get(w["code"], "")) for w in filing.warnings or []],
     })
 
@@ -290,7 +291,7 @@ def return_county(request, pk: int):
 @login_required
 def period_list(request):
     user = _official(request)
-    if not user.is_province_official:
+    if not scope_for(user).may_adjust_deadlines:
         raise PermissionDenied
     current = periods.current_filing_period()
     form = DeadlineForm(request.POST or None, initial={"enterprise_deadline": current.enterprise_deadline,

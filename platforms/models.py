@@ -4,6 +4,8 @@ the evaluation (routine 20% + key work 80%) is built on it."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import Granted, ScopedQuerySet
+
 
 class PlatformKind(models.TextChoices):
     CITY = "city", _("市级窗口平台")
@@ -12,20 +14,14 @@ class PlatformKind(models.TextChoices):
     INSTITUTION = "institution", _("服务机构")
 
 
-class PlatformQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).granted_objects(self, "platforms.view_platform")
-
-
 class Platform(models.Model):
     name = models.CharField(_("平台名称"), max_length=128)
     kind = models.CharField(_("平台类型"), max_length=16, choices=PlatformKind.choices)
     region = models.ForeignKey("regions.Region", verbose_name=_("所在地区"), on_delete=models.PROTECT)
     operator_name = models.CharField(_("运营单位"), max_length=128)
 
-    objects = PlatformQuerySet.as_manager()
+    tenancy = Granted("platforms.view_platform")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("服务平台")

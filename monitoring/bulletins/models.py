@@ -4,17 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class BulletinQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_official:
-            # A region's officials see the bulletins of their region and of the levels above it.
-            return self.filter(Q(region__path__startswith=scope.region_path)
-                               | Q(region__code__in=user.region.ancestors_and_self()))
-        return self.none()
+from portal.accounts.scoping import InRegion, ScopedQuerySet
 
 
 class Bulletin(models.Model):
@@ -35,7 +25,8 @@ class Bulletin(models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     notice = models.ForeignKey("notices.Notice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = BulletinQuerySet.as_manager()
+    tenancy = InRegion("region__path", officials_only=True, ancestors=True)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("季度通报")

@@ -31,7 +31,7 @@ from monitoring.models import AnalysisReport, Bulletin, Period
 from monitoring.reminders.services import OFFICER_FIELDS, system_viewer
 from monitoring.selectors import ReportingCounts
 from portal.accounts.models import Role, User
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import scope_for, within
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core.exceptions import Conflict
@@ -131,9 +131,8 @@ def compute(*, viewer, region: Region, year: int, quarter: int) -> list[Row]:
         row = rows.get(unit.region.code)
         if row is not None:
             row.monitored, row.quota = unit.total, unit.quota
-    paths = {r.path: r.code for r in Region.objects.filter(parent=region).only("path", "code")}
-    for path, n in (AnalysisReport.objects.visible_to(viewer).filter(year=year, quarter=quarter,
-                                                                     region__path__startswith=region.path)
+    paths = {r.path: r.code for r in Region.objects.visible_to(viewer).filter(parent=region).only("path", "code")}
+    for path, n in (within(AnalysisReport.objects.visible_to(viewer), region).filter(year=year, quarter=quarter)
                     .values_list("region__path").annotate(n=Count("id")).order_by()):
         for child_path, code in paths.items():
             if path.startswith(child_path) and code in rows:
@@ -199,7 +198,7 @@ def actor_by_id(pk: int) -> User:
 
 def can_manage(user) -> bool:
     """Province staff generate, review and publish bulletins."""
-    return bool(user.is_authenticated and user.role == Role.OFFICIAL and scope_for(user).can_manage_notices)
+    return scope_for(user).may_manage_notices
 
 
 @transaction.atomic

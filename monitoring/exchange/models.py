@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from portal.accounts.scoping import Owned, ScopedQuerySet
+
 
 class IdempotencyRecord(models.Model):
     """An API response kept for its Idempotency-Key, so a retried request is answered the same."""
@@ -13,7 +15,8 @@ class IdempotencyRecord(models.Model):
     body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = models.Manager()
+    tenancy = Owned("user_id")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_response_per_key")]

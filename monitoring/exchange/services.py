@@ -32,6 +32,7 @@ from monitoring import periods, services
 from monitoring.models import Filing, FilingStatus, IdempotencyRecord, Period
 from monitoring.validation import parse_payload
 from portal.accounts.models import Role, User
+from portal.accounts.scoping import within
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.enterprises.models import Enterprise
@@ -270,13 +271,13 @@ def filing_list(*, user, period: Period | None = None, status: str = "", region:
     if status:
         qs = qs.filter(status=status)
     if region is not None:
-        qs = qs.filter(region_path__startswith=region.path)
+        qs = within(qs, region)
     return qs.order_by("-period__year", "-period__month", "region_path", "enterprise__credit_code", "id")
 
 
 def approved_filings(*, user, region: Region, period: Period):
     """A region's approved filings of a period, for another system to take over in bulk (ordered by id)."""
-    return (_filings(user).filter(period=period, status=FilingStatus.APPROVED, region_path__startswith=region.path)
+    return (within(_filings(user), region).filter(period=period, status=FilingStatus.APPROVED)
             .order_by("id"))
 
 

@@ -3,11 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class ExportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # An export holds what its owner could see when it was made: only its owner downloads it.
-        return self.filter(owner_id=user.pk) if user.is_authenticated else self.none()
+from portal.accounts.scoping import Owned, ScopedQuerySet
 
 
 class ExportJob(models.Model):
@@ -30,7 +26,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    objects = ExportJobQuerySet.as_manager()
+    tenancy = Owned("owner_id")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("导出任务")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from monitoring import analysis, selectors
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import Filing, FilingStatus, Period
+from portal.accounts.scoping import within
 from portal.enterprises.models import SizeClass
 from portal.regions.models import Region, RegionLevel
 
@@ -147,9 +148,8 @@ def region_tree_totals(*, user, period: Period, region: Region) -> list[TreeRow]
     city subtotal → its counties). Growth on the same set of enterprises (同口径). Four queries."""
     sums = {c: Sum(c) for c in CODES}
     current = analysis.counted_filings(user=user, period=period, region=region)
-    last_year = Filing.objects.visible_to(user).filter(
-        status__in=analysis.COUNTED, period__year=period.year - 1, period__month=period.month,
-        region_path__startswith=region.path)
+    last_year = within(Filing.objects.visible_to(user), region).filter(
+        status__in=analysis.COUNTED, period__year=period.year - 1, period__month=period.month)
     in_both = Exists(last_year.filter(enterprise=OuterRef("enterprise")))
     now_in_both = Exists(current.filter(enterprise=OuterRef("enterprise")))
     by_county = {r["county_id"]: r for r in current.values("county_id").annotate(n=Count("id"), **sums)
@@ -158,7 +158,7 @@ def region_tree_totals(*, user, period: Period, region: Region) -> list[TreeRow]
            .order_by("county_id")}
     then = {r["county_id"]: r for r in last_year.filter(now_in_both).values("county_id").annotate(**sums)
             .order_by("county_id")}
-    regions = list(Region.objects.visible_to(user).filter(path__startswith=region.path))
+    regions = list(Region.objects.visible_to(user).subtree(region))
 
     def leaf(county: Region, kind: str = "county") -> TreeRow:
         row = by_county.get(county.id) or {}
@@ -197,9 +197,8 @@ def own_status(*, user, period: Period, region: Region) -> selectors.RegionStatu
     from django.db.models import Q
 
     status = selectors.RegionStatus(region=region)
-    status.expected = selectors.expected_enterprises(user=user, period=period).filter(
-        region_path__startswith=region.path).count()
-    row = Filing.objects.visible_to(user).filter(period=period, region_path__startswith=region.path).aggregate(
+    status.expected = within(selectors.expected_enterprises(user=user, period=period), region).count()
+    row = within(Filing.objects.visible_to(user), region).filter(period=period).aggregate(
         n_submitted=Count("id", filter=~Q(status=FilingStatus.DRAFT)), n_on_time=Count("id", filter=Q(on_time=True)),
         n_late=Count("id", filter=Q(on_time=False)), n_returned=Count("id", filter=Q(status=FilingStatus.RETURNED)),
         n_approved=Count("id", filter=Q(status=FilingStatus.APPROVED)))
@@ -211,7 +210,7 @@ def own_status(*, user, period: Period, region: Region) -> selectors.RegionStatu
 
 def status_counts(*, user, period: Period, region: Region) -> dict[str, int]:
     """Filings of the period in the region by status (for the cover: what was counted, what was not)."""
-    qs = Filing.objects.visible_to(user).filter(period=period, region_path__startswith=region.path)
+    qs = within(Filing.objects.visible_to(user), region).filter(period=period)
     return dict(qs.values_list("status").annotate(n=Count("id")).order_by("status"))
 
 
@@ -269,7 +268,7 @@ def write_summary(target, *, user, period: Period, region: Region, generated_by:
     report(1)
     counted_n = analysis.counted_filings(user=user, period=period, region=region).count()
     by_status = status_counts(user=user, period=period, region=region)
-    names = dict(Region.objects.visible_to(user).filter(path__startswith=region.path).values_list("id", "name"))
+    names = dict(Region.objects.visible_to(user).subtree(region).values_list("id", "name"))
     book = SummaryBook(target)
     _cover(book, user=user, period=period, region=region, generated_by=generated_by, counted=counted_n,
            by_status=by_status)

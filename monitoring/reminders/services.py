@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from monitoring import selectors
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import CountyReport, Filing, FilingStatus, Period
+from portal.accounts import scoping
 from portal.accounts.models import Role, User
 from portal.enterprises.models import Enterprise
 from portal.notifications import services as notifications
@@ -31,12 +32,10 @@ from portal.regions.models import Region, RegionLevel
 OFFICER_FIELDS = ("id", "email", "phone", "notification_preference__email", "notification_preference__sms")
 
 
-def system_viewer() -> User:
-    """The province's view of the data, for scheduled jobs that act for the province without a request.
-
-    An unsaved province official: every read still goes through ``visible_to`` (portal.accounts.scoping)."""
-    province = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first()
-    return User(username="system", role=Role.OFFICIAL, region=province, is_active=True)
+def system_viewer():
+    """The province's view of the data, for scheduled jobs that act for the province without a request:
+    the explicit system scope of portal.accounts.scoping; every read still goes through ``visible_to``."""
+    return scoping.system_viewer(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first())
 
 
 def period_by_id(pk: int | None) -> Period | None:
@@ -95,8 +94,9 @@ def late_officers(*, period: Period, viewer=None):
     if viewer.region is None:
         return User.objects.none()
     late = selectors.not_filed(user=viewer, period=period, region=viewer.region)
-    draft = Filing.objects.filter(period=period, enterprise_id=OuterRef("enterprise_id"), status=FilingStatus.DRAFT)
-    return (User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_id__in=late.values("pk"))
+    draft = Filing.objects.visible_to(viewer).filter(period=period, enterprise_id=OuterRef("enterprise_id"),
+                                                   status=FilingStatus.DRAFT)
+    return (User.objects.visible_to(viewer).filter(role=Role.ENTERPRISE, is_active=True, enterprise_id__in=late.values("pk"))
             .annotate(has_draft=Exists(draft))
             .values(*OFFICER_FIELDS, "enterprise_id", "enterprise__name", "enterprise__contact_email",
                     "enterprise__contact_phone", "has_draft")
@@ -109,8 +109,8 @@ def late_contacts(*, period: Period, viewer=None):
     viewer = viewer or system_viewer()
     if viewer.region is None:
         return Enterprise.objects.none()
-    officers = User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_id=OuterRef("pk"))
-    draft = Filing.objects.filter(period=period, enterprise_id=OuterRef("pk"), status=FilingStatus.DRAFT)
+    officers = User.objects.visible_to(viewer).filter(role=Role.ENTERPRISE, is_active=True, enterprise_id=OuterRef("pk"))
+    draft = Filing.objects.visible_to(viewer).filter(period=period, enterprise_id=OuterRef("pk"), status=FilingStatus.DRAFT)
     return (selectors.not_filed(user=viewer, period=period, region=viewer.region).filter(~Exists(officers))
             .annotate(has_draft=Exists(draft))
             .values("id", "name", "contact_email", "contact_phone", "has_draft").order_by("id"))

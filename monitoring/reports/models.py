@@ -4,15 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class AnalysisReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_official:
-            return self.filter(region__path__startswith=scope.region_path)
-        return self.none()
+from portal.accounts.scoping import InRegion, ScopedQuerySet
 
 
 class AnalysisReport(models.Model):
@@ -29,7 +21,8 @@ class AnalysisReport(models.Model):
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = AnalysisReportQuerySet.as_manager()
+    tenancy = InRegion("region__path", officials_only=True)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("季度分析报告")

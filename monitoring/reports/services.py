@@ -21,7 +21,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from monitoring.models import AnalysisReport
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import scope_for, within
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.regions.models import Region, RegionLevel
@@ -65,7 +65,7 @@ def detect_kind(fileobj) -> str | None:
 
 def can_upload(user) -> bool:
     """City and county officials upload their region's reports; the province receives them."""
-    return bool(user.is_official and user.region.level in (RegionLevel.CITY, RegionLevel.COUNTY))
+    return scope_for(user).may_upload_analysis_reports
 
 
 def must_upload(region: Region) -> bool:
@@ -159,8 +159,8 @@ def quarter_status(*, user, region: Region, year: int, quarter: int) -> list[Reg
     if not children:
         return []
     grandchildren = list(Region.objects.visible_to(user).filter(parent__parent=region).values_list("id", "parent_id"))
-    counts = {row["region_id"]: row for row in AnalysisReport.objects.visible_to(user)
-              .filter(year=year, quarter=quarter, region__path__startswith=region.path)
+    counts = {row["region_id"]: row for row in within(AnalysisReport.objects.visible_to(user), region)
+              .filter(year=year, quarter=quarter)
               .values("region_id").annotate(n=Count("id"), latest=Max("uploaded_at")).order_by("region_id")}
     rows = {c.id: RegionUploads(region=c, count=counts.get(c.id, {}).get("n", 0),
                                 latest=counts.get(c.id, {}).get("latest")) for c in children}
@@ -174,8 +174,8 @@ def quarter_status(*, user, region: Region, year: int, quarter: int) -> list[Reg
 
 def reports_for(*, user, region: Region, year: int, quarter: int):
     """The quarter's reports of ``region`` and below, newest first. One query."""
-    return (AnalysisReport.objects.visible_to(user)
-            .filter(year=year, quarter=quarter, region__path__startswith=region.path)
+    return (within(AnalysisReport.objects.visible_to(user), region)
+            .filter(year=year, quarter=quarter)
             .select_related("region", "uploaded_by").order_by("region__path", "-uploaded_at"))
 
 

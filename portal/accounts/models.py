@@ -11,19 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import InRegion, Internal, Named, ScopedQuerySet
 from portal.regions.models import RegionLevel
 
 from .roles import ADMIN_ROLES, Role  # noqa: F401  (Role is imported from here across the project)
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).users(self)
-
-
-class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+class PortalUserManager(UserManager.from_queryset(ScopedQuerySet)):
     pass
 
 
@@ -49,6 +43,7 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
 
+    tenancy = Named("users")
     objects = PortalUserManager()
 
     class Meta:
@@ -124,7 +119,8 @@ class EnterpriseRegistration(models.Model):
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reason = models.TextField(_("审核意见"), blank=True)
 
-    objects = models.Manager()
+    tenancy = InRegion("region__path", officials_only=True)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("企业注册申请")
@@ -152,7 +148,8 @@ class UserSession(models.Model):
     session_key = models.CharField(_("会话"), max_length=40, unique=True)
     created_at = models.DateTimeField(_("登录时间"), default=timezone.now)
 
-    objects = models.Manager()
+    tenancy = Internal()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("登录会话")

@@ -1,32 +1,65 @@
-"""Tenancy, decided in one place.
+"""Tenancy, decided and applied in one place.
 
-``scope_for(user)`` answers: which region subtree, which enterprise and which granted objects may
-this user see, and which may they change? Every model's ``visible_to(user)`` / ``changeable_by(user)``
-delegates here, and views, API viewsets, exports and tasks start from those querysets.
+``scope_for(user)`` decides once what a user may see and change: a region subtree (officials, exchange
+systems), one enterprise (information officers), granted objects (platform operators, base managers), or
+nothing (anonymous users, users without a role; the three administrators see accounts, roles or the audit
+trail, never business data). ``Scope.system()`` is the scheduled jobs acting for the province as a whole.
+
+Each model declares *how* its rows are scoped with a class attribute ``tenancy`` (one of the rules below)
+and takes its manager from :class:`ScopedQuerySet`; ``Model.objects.visible_to(user)`` and
+``changeable_by(user)`` apply that declaration. Nobody writes a ``visible_to`` body or a path filter by hand:
+a subtree a user picked is narrowed with :func:`within`. Permission questions are named predicates of the
+scope (``scope.may_review(filing)``...), asked by services, views and templates alike.
 
 Rules:
-- province/city/county officials: their region and everything below it, never a sibling;
-- enterprise information officers: their own enterprise only;
-- platform operators, base managers: the objects granted to them (django-guardian);
-- exchange systems (a region's own monitoring system, API only): their region's subtree;
-- the system administrator manages accounts, the security administrator roles and grants, the audit
-  administrator reads the audit trail. None of the three sees business data.
-- anonymous users and users without a role: nothing.
+- :class:`InRegion` rows that carry a region path (their own, or through a relation); officials and
+  exchange systems read their subtree, an information officer the rows of their enterprise;
+- :class:`Granted` platforms and bases: officials by region, operators/managers by object grant;
+- :class:`Owned` rows that belong to one user (an inbox, an export, a tracked job);
+- :class:`Through` rows read with their parent (a filing's products and events);
+- :class:`Calendar` reference data every signed-in user may read (periods); :class:`Public` anyone;
+- :class:`Named` a rule of its own, written here (accounts, the audit trail, notices);
+- :class:`Internal` bookkeeping that no user lists (sessions, deliveries, stored API answers).
+
+History follows the enterprise: the rows of an enterprise in scope are readable with it wherever it was
+registered when they were written (``FilingQuerySet.history_visible_to``; the year-on-year figures need it).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from .roles import Role
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+PROVINCE, CITY, COUNTY = 1, 2, 3  # RegionLevel, without importing the regions' models
+
+
+# ------------------------------------------------------------------------------------------------
+# The scope: who is this, and the named questions asked of it
+# ------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Scope:
-    user: object
-    region_path: str | None = None  # subtree prefix for officials
+    user: Any
+    region_path: str | None = None  # subtree prefix for officials and exchange systems
+    region_level: int | None = None
     enterprise_id: int | None = None  # the one enterprise of an information officer
+    acting_system: bool = False  # the scheduled jobs, for the whole province
+
+    @classmethod
+    def system(cls, province_path: str) -> Scope:
+        """The portal itself acting (reminders, bulletins, period locking): reads the whole tree below
+        ``province_path``, is no official for pages, files nothing."""
+        return cls(user=_System(), region_path=province_path, region_level=PROVINCE, acting_system=True)
 
     # -- who is this -------------------------------------------------------------------------
     @property
@@ -35,13 +68,13 @@ class Scope:
 
     @property
     def has_region(self) -> bool:
-        """Reads the data of a region subtree: officials and exchange systems."""
+        """Reads the data of a region subtree: officials, exchange systems and the system acting."""
         return self.region_path is not None
 
     @property
     def is_official(self) -> bool:
         """A province/city/county official: pages, registrations, the audit trail, notices."""
-        return self.region_path is not None and self.role == Role.OFFICIAL
+        return self.region_path is not None and self.role == Role.OFFICIAL and not self.acting_system
 
     @property
     def is_exchange(self) -> bool:
@@ -51,65 +84,133 @@ class Scope:
     def is_enterprise(self) -> bool:
         return self.enterprise_id is not None
 
+    @property
+    def is_province(self) -> bool:
+        """An official of the province (or the system acting for it)."""
+        return self.has_region and self.region_level == PROVINCE and (self.is_official or self.acting_system)
+
+    @property
+    def is_city(self) -> bool:
+        return self.is_official and self.region_level == CITY
+
+    @property
+    def is_county(self) -> bool:
+        return self.is_official and self.region_level == COUNTY
+
+    @property
+    def is_everything(self) -> bool:
+        """Reads the whole province: no filter to apply."""
+        return self.has_region and self.region_level == PROVINCE
+
     # -- regions -----------------------------------------------------------------------------
-    def regions(self, qs: QuerySet) -> QuerySet:
-        if self.has_region:
-            return qs.filter(path__startswith=self.region_path)
-        if self.is_enterprise:
-            return qs.filter(enterprises__id=self.enterprise_id)
-        return qs.none()
+    def path_in_scope(self, path: str) -> bool:
+        return self.has_region and path.startswith(self.region_path)
 
     def region_in_scope(self, region) -> bool:
-        return self.has_region and region.path.startswith(self.region_path)
+        return region is not None and self.path_in_scope(region.path)
 
-    # -- enterprises -------------------------------------------------------------------------
-    def enterprises(self, qs: QuerySet) -> QuerySet:
-        if self.has_region:
-            if self.region_path.count(".") == 1:  # the province: everything, no filter
-                return qs
-            return qs.filter(region_path__startswith=self.region_path)
+    # -- named predicates: the permission questions services, views and templates ask ---------
+    def may_file_for(self, enterprise) -> bool:
+        """File an enterprise's report: its own officer, an official of its region (on its behalf, 代报) or the
+        region's exchange system."""
         if self.is_enterprise:
-            return qs.filter(pk=self.enterprise_id)
-        return qs.none()
+            return enterprise.id == self.enterprise_id
+        return (self.is_official or self.is_exchange) and self.path_in_scope(enterprise.region_path)
+
+    def files_on_behalf(self) -> bool:
+        """A filing by this scope is 代报 (an official filing for the enterprise)."""
+        return self.is_official
+
+    def may_review(self, filing) -> bool:
+        """Approve or return a filing: an official whose subtree holds it."""
+        return self.is_official and self.path_in_scope(filing.region_path)
+
+    def may_unlock(self, filing) -> bool:
+        """Reopen an approved or locked filing: a level above the county (city, province) over it."""
+        return self.is_official and not self.is_county and self.path_in_scope(filing.region_path)
+
+    @property
+    def may_unlock_filings(self) -> bool:
+        return self.is_official and not self.is_county
+
+    @property
+    def may_report_up(self) -> bool:
+        """Report the county's period up to its city: the county's officials."""
+        return self.is_county
+
+    def may_return_batch(self, report) -> bool:
+        """Return a county's reported batch: a city or the province over that county."""
+        return self.is_official and not self.is_county and self.region_in_scope(report.county)
+
+    @property
+    def may_adjust_deadlines(self) -> bool:
+        return self.is_official and self.is_province
+
+    @property
+    def may_manage_notices(self) -> bool:
+        """Write, publish and withdraw notices and bulletins: province staff."""
+        return self.is_official and self.is_province
+
+    can_manage_notices = may_manage_notices  # the name the notices pages use
+
+    @property
+    def may_upload_analysis_reports(self) -> bool:
+        """Cities and counties upload their quarterly analysis report."""
+        return self.is_official and self.region_level in (CITY, COUNTY)
+
+    @property
+    def may_see_schedule(self) -> bool:
+        """The jobs page: province staff and the system administrator (who edits the schedule in the admin)."""
+        return self.role == Role.SYSTEM_ADMIN or (self.is_official and self.is_province)
+
+    def may_decide_registration(self, registration) -> bool:
+        """Only the official of the registration's own county decides it."""
+        return self.is_county and registration.region_id == self.user.region_id
+
+    # -- applying a model's declaration --------------------------------------------------------
+    def visible(self, qs: QuerySet) -> QuerySet:
+        return tenancy_of(qs.model).view(self, qs)
+
+    def changeable(self, qs: QuerySet) -> QuerySet:
+        return tenancy_of(qs.model).change(self, qs)
+
+    def with_history(self, qs: QuerySet) -> QuerySet:
+        """The one named exception: history follows the enterprise. The rows of every enterprise in scope,
+        wherever it was registered when they were written (a moved enterprise compares with its own past)."""
+        rule = tenancy_of(qs.model)
+        if not isinstance(rule, InRegion) or not rule.history:
+            raise ImproperlyConfigured(f"{qs.model._meta.label} declares no history")
+        if self.is_everything:
+            return qs
+        related = qs.model._meta.get_field(rule.history).related_model
+        return qs.filter(**{f"{rule.history}__in": self.visible(related._default_manager.all())})
+
+    # Old spellings kept for the callers that read a scope directly.
+    def enterprises(self, qs: QuerySet) -> QuerySet:
+        return self.visible(qs)
 
     def changeable_enterprises(self, qs: QuerySet) -> QuerySet:
-        """Officials maintain their subtree's registry; an officer may update their own contacts.
-        Exchange systems read the registry but never change it."""
-        if self.is_exchange:
-            return qs.none()
-        return self.enterprises(qs)
-
-    def rows_by_region_path(self, qs: QuerySet, field: str = "region_path") -> QuerySet:
-        """For models that carry a denormalised region path (filings, audit rows...)."""
-        if self.has_region:
-            return qs.filter(**{f"{field}__startswith": self.region_path})
-        return qs.none()
-
-    # -- users -------------------------------------------------------------------------------
-    def users(self, qs: QuerySet) -> QuerySet:
-        if self.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
-            return qs
-        if self.is_official:
-            return qs.filter(
-                Q(region__path__startswith=self.region_path)
-                | Q(enterprise__region_path__startswith=self.region_path)
-            )
-        if self.user.is_authenticated:
-            return qs.filter(pk=self.user.pk)
-        return qs.none()
+        return self.changeable(qs)
 
     def registrations(self, qs: QuerySet) -> QuerySet:
-        if self.is_official:
-            return qs.filter(region__path__startswith=self.region_path)
-        return qs.none()
+        return self.visible(qs)
 
     def decidable_registrations(self, qs: QuerySet) -> QuerySet:
-        """Only the official of the registration's own county decides it."""
-        if self.is_official and self.user.region.is_county:
+        if self.is_county:
             return qs.filter(region_id=self.user.region_id)
         return qs.none()
 
-    # -- audit -------------------------------------------------------------------------------
+    # -- the named rules (Named(...) declarations) ----------------------------------------------
+    def users(self, qs: QuerySet) -> QuerySet:
+        if self.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) or self.acting_system:
+            return qs  # the accounts' managers; the system reaches every user to notify them
+        if self.is_official:
+            return qs.filter(Q(region__path__startswith=self.region_path)
+                             | Q(enterprise__region_path__startswith=self.region_path))
+        if self.user.is_authenticated and self.user.pk is not None:
+            return qs.filter(pk=self.user.pk)
+        return qs.none()
+
     def audit_entries(self, qs: QuerySet) -> QuerySet:
         if self.role == Role.AUDIT_ADMIN:
             return qs
@@ -117,33 +218,30 @@ class Scope:
             return qs.filter(region_path__startswith=self.region_path).exclude(region_path="")
         return qs.none()
 
-    # -- notices -----------------------------------------------------------------------------
+    def task_runs(self, qs: QuerySet) -> QuerySet:
+        """Runs of the jobs: everyone sees the runs they queued; the schedule's readers see every run."""
+        if self.may_see_schedule:
+            return qs
+        if self.user.is_authenticated and self.user.pk is not None:
+            return qs.filter(args__owner=self.user.pk)
+        return qs.none()
+
     def notices(self, qs: QuerySet) -> QuerySet:
         """Published notices are public; drafts are seen by the province staff who manage them."""
-        if self.can_manage_notices:
+        if self.may_manage_notices:
             return qs
         return qs.published()
-
-    @property
-    def can_manage_notices(self) -> bool:
-        return self.is_official and self.region_path.count(".") == 1
-
-    # -- object grants (platforms, bases) ----------------------------------------------------
-    def granted_objects(self, qs: QuerySet, perm: str) -> QuerySet:
-        if self.is_official:
-            return qs.filter(region__path__startswith=self.region_path)
-        if self.role in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
-            return get_objects_for_user(self.user, perm, klass=qs, accept_global_perms=False)
-        return qs.none()
 
 
 def scope_for(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(user=_Anonymous())
+    if isinstance(user, _System):
+        return Scope.system(user.province_path) if user.province_path else Scope(user=_Anonymous())
     role = user.role
     if role in (Role.OFFICIAL, Role.EXCHANGE) and user.region_id:
         # An exchange system (a region's own monitoring system, API only) sees what its region's officials see.
-        return Scope(user=user, region_path=user.region.path)
+        return Scope(user=user, region_path=user.region.path, region_level=user.region.level)
     if role == Role.ENTERPRISE and user.enterprise_id:
         return Scope(user=user, enterprise_id=user.enterprise_id)
     return Scope(user=user)
@@ -151,9 +249,220 @@ def scope_for(user) -> Scope:
 
 class _Anonymous:
     is_authenticated = False
+    is_active = False
     role = Role.NONE
     pk = None
 
+
+class _System:
+    """The portal acting by itself (scheduled jobs): a viewer for selectors, never a person."""
+
+    is_authenticated = True
+    is_active = True
+    role = Role.NONE
+    pk = None
+    enterprise_id = None
+    enterprise = None
+    username = "system"
+    full_name = "系统"
+
+    def __init__(self, province=None):
+        self.region = province
+        self.region_id = getattr(province, "pk", None)
+        self.province_path = getattr(province, "path", "")
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+
+def system_viewer(province) -> _System:
+    """A viewer to pass to selectors when the portal acts by itself for the province (``Scope.system``):
+    it reads the province's whole tree and is no official (it decides, files and publishes nothing)."""
+    return _System(province)
+
+
+# ------------------------------------------------------------------------------------------------
+# The rules a model declares
+# ------------------------------------------------------------------------------------------------
+
+class Rule:
+    """How a model's rows are scoped. ``view`` answers visible_to, ``change`` changeable_by."""
+
+    path: str | None = None  # the region-path lookup, for within()
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        raise NotImplementedError
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        if scope.is_exchange or scope.acting_system:
+            return qs.none()
+        return self.view(scope, qs)
+
+
+class InRegion(Rule):
+    """Rows that carry a region path.
+
+    ``path``: the lookup of the path (``region_path`` on the row, ``region__path`` through a relation);
+    ``enterprise``: the lookup of the row's enterprise id, for an information officer (None: officers see none);
+    ``officials_only``: exchange systems and officers read none (registrations, analysis reports);
+    ``ancestors``: officials also read the rows of the regions above theirs (bulletins of the levels above);
+    ``history``: the foreign key to the enterprise whose history these rows are (``Scope.with_history``).
+    """
+
+    def __init__(self, path: str = "region_path", *, enterprise: str | None = None, officials_only: bool = False,
+                 ancestors: bool = False, exchange_changes: bool = False, history: str | None = None):
+        self.path = path
+        self.history = history
+        self.enterprise = enterprise
+        self.officials_only = officials_only
+        self.ancestors = ancestors
+        self.exchange_changes = exchange_changes
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        if scope.has_region and (scope.is_official or scope.acting_system or not self.officials_only):
+            if scope.is_everything and not self.ancestors:
+                return qs  # the province: everything, no filter
+            condition = Q(**{f"{self.path}__startswith": scope.region_path})
+            if self.ancestors:
+                codes = [c for c in scope.region_path.split(".") if c]
+                condition |= Q(**{f"{self.path}__in": [".".join(codes[:i]) + "." for i in range(1, len(codes))]})
+            return qs.filter(condition)
+        if scope.is_enterprise and self.enterprise and not self.officials_only:
+            return qs.filter(**{self.enterprise: scope.enterprise_id})
+        return qs.none()
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        if scope.acting_system or (scope.is_exchange and not self.exchange_changes):
+            return qs.none()
+        return self.view(scope, qs)
+
+
+class Granted(Rule):
+    """Objects granted to operators/managers (django-guardian); officials read them by region."""
+
+    def __init__(self, perm: str, path: str = "region__path"):
+        self.perm = perm
+        self.path = path
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        if scope.is_official:
+            return qs.filter(**{f"{self.path}__startswith": scope.region_path})
+        if scope.role in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
+            return get_objects_for_user(scope.user, self.perm, klass=qs, accept_global_perms=False)
+        return qs.none()
+
+
+class Owned(Rule):
+    """Rows that belong to one user: ``field`` holds the user's id."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        if scope.user.is_authenticated and scope.user.pk is not None:
+            return qs.filter(**{self.field: scope.user.pk})
+        return qs.none()
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return self.view(scope, qs)
+
+
+class Through(Rule):
+    """Rows read with their parent (``parent`` is the foreign key's name)."""
+
+    def __init__(self, parent: str):
+        self.parent = parent
+
+    def _parent_qs(self, qs: QuerySet) -> QuerySet:
+        return qs.model._meta.get_field(self.parent).related_model._default_manager.all()
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return qs.filter(**{f"{self.parent}__in": scope.visible(self._parent_qs(qs))})
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return qs.filter(**{f"{self.parent}__in": scope.changeable(self._parent_qs(qs))})
+
+
+class Calendar(Rule):
+    """Reference data of the work (periods): every signed-in user reads it; changes are services' own checks."""
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return qs if scope.user.is_authenticated else qs.none()
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return qs if scope.may_adjust_deadlines else qs.none()
+
+
+class Public(Rule):
+    """Reference data anyone may read (industries, the size standard); nobody changes it through a page."""
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return qs
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return qs.none()
+
+
+class Named(Rule):
+    """A rule of its own, a method of :class:`Scope` (``users``, ``audit_entries``, ``notices``)."""
+
+    def __init__(self, method: str, *, change: str | None = None):
+        self.method = method
+        self.change_method = change
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return getattr(scope, self.method)(qs)
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        if self.change_method:
+            return getattr(scope, self.change_method)(qs)
+        return super().change(scope, qs)
+
+
+class Internal(Rule):
+    """Bookkeeping no user lists (sessions, deliveries, stored API answers): read and written by services."""
+
+    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return qs.none()
+
+
+def tenancy_of(model: type[Model]) -> Rule:
+    rule = getattr(model, "tenancy", None)
+    if not isinstance(rule, Rule):
+        raise ImproperlyConfigured(f"{model._meta.label} declares no tenancy (see portal.accounts.scoping)")
+    return rule
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The base of every model's queryset: ``visible_to`` / ``changeable_by`` apply the model's declaration."""
+
+    def visible_to(self, user) -> QuerySet:
+        return scope_for(user).visible(self)
+
+    def changeable_by(self, user) -> QuerySet:
+        return scope_for(user).changeable(self)
+
+    def history_visible_to(self, user) -> QuerySet:
+        return scope_for(user).with_history(self)
+
+
+def within(qs: QuerySet, region) -> QuerySet:
+    """Narrow ``qs`` (already scoped) to ``region``'s subtree, by the path its model declares."""
+    rule = tenancy_of(qs.model)
+    if rule.path is None:
+        raise ImproperlyConfigured(f"{qs.model._meta.label} is not scoped by region")
+    return qs.filter(**{f"{rule.path}__startswith": region.path})
+
+
+def subtree_case(path: str, regions, output_field=None):
+    """A CASE that names, for a row with region path ``path``, which of ``regions`` holds it (its code)."""
+    return Case(*[When(**{f"{path}__startswith": r.path}, then=Value(r.code)) for r in regions],
+                default=Value(""), output_field=output_field or CharField())
+
+
+# ------------------------------------------------------------------------------------------------
+# Object grants (platforms, bases): read and written only here
+# ------------------------------------------------------------------------------------------------
 
 def grant_object(user, obj) -> None:
     """Bind a platform operator or base manager to their object (view and change)."""

@@ -31,7 +31,7 @@ def admin_counts() -> dict:
 
 
 def registration_list(*, user, status: str | None = EnterpriseRegistration.Status.PENDING):
-    qs = scope_for(user).registrations(EnterpriseRegistration.objects.all()).select_related(
+    qs = EnterpriseRegistration.objects.visible_to(user).select_related(
         "region", "industry", "decided_by")
     if status:
         qs = qs.filter(status=status)
@@ -43,11 +43,12 @@ def registration_for_decision(*, user, pk: int) -> EnterpriseRegistration | None
     if user.role != Role.OFFICIAL:
         return None
     return scope_for(user).decidable_registrations(
-        EnterpriseRegistration.objects.select_related("region", "industry", "decided_by")).filter(pk=pk).first()
+        EnterpriseRegistration.objects.visible_to(user).select_related("region", "industry", "decided_by")
+    ).filter(pk=pk).first()
 
 
 def pending_registration_count(*, user) -> int:
     if user.role != Role.OFFICIAL:
         return 0
     return scope_for(user).decidable_registrations(
-        EnterpriseRegistration.objects.filter(status=EnterpriseRegistration.Status.PENDING)).count()
+        EnterpriseRegistration.objects.visible_to(user).filter(status=EnterpriseRegistration.Status.PENDING)).count()

@@ -3,17 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import Named, ScopedQuerySet
+
 
 class AuditTrailIsAppendOnly(Exception):
     pass
 
 
-class AuditQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).audit_entries(self)
-
+class AuditQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise AuditTrailIsAppendOnly("audit entries cannot be changed")
 
@@ -54,6 +51,7 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
+    tenancy = Named("audit_entries")
     objects = AuditQuerySet.as_manager()
 
     class Meta:

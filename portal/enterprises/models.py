@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import InRegion, Public, ScopedQuerySet
+
 
 class SizeClass(models.TextChoices):
     LARGE = "large", _("大型")
@@ -25,7 +27,8 @@ class Industry(models.Model):
     size_category = models.CharField(_("划型行业"), max_length=32)
     is_industrial = models.BooleanField(_("工业"), default=False)
 
-    objects = models.Manager()
+    tenancy = Public()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("行业")
@@ -43,7 +46,8 @@ class SizeStandard(models.Model):
     title = models.CharField(_("文件名称"), max_length=200)
     effective_from = models.DateField(_("施行日期"))
 
-    objects = models.Manager()
+    tenancy = Public()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("中小企业划型标准")
@@ -69,7 +73,8 @@ class SizeThreshold(models.Model):
     min_revenue = models.DecimalField(_("营业收入下限(万元)"), max_digits=14, decimal_places=2, null=True, blank=True)
     min_assets = models.DecimalField(_("资产总额下限(万元)"), max_digits=14, decimal_places=2, null=True, blank=True)
 
-    objects = models.Manager()
+    tenancy = Public()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("划型标准指标")
@@ -83,17 +88,7 @@ class SizeThreshold(models.Model):
         return f"{self.standard_id} {self.category} {self.size_class}"
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).enterprises(self)
-
-    def changeable_by(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).changeable_enterprises(self)
-
+class EnterpriseQuerySet(ScopedQuerySet):
     def monitored_on(self, day):
         return self.filter(monitored_from__isnull=False, monitored_from__lte=day).filter(
             Q(monitored_until__isnull=True) | Q(monitored_until__gte=day)
@@ -130,6 +125,7 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    tenancy = InRegion("region_path", enterprise="pk", exchange_changes=False)
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import scope_for, within
 from portal.audit.models import AuditEntry
 from portal.regions.models import Region
 
@@ -41,7 +41,7 @@ def enterprise_list(*, user, filters: EnterpriseFilter | None = None):
     filters = filters or EnterpriseFilter()
     qs = _with_monitored(Enterprise.objects.visible_to(user).select_related("region", "industry"))
     if filters.region is not None:
-        qs = qs.filter(region_path__startswith=filters.region.path)
+        qs = within(qs, filters.region)
     if filters.size_class:
         qs = qs.filter(size_class=filters.size_class)
     if filters.industry is not None:

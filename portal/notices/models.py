@@ -2,6 +2,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import Named, ScopedQuerySet
+
 
 class NoticeKind(models.TextChoices):
     NEWS = "news", _("资讯")
@@ -9,15 +11,9 @@ class NoticeKind(models.TextChoices):
     POLICY = "policy", _("法律法规")
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(ScopedQuerySet):
     def published(self):
         return self.filter(is_published=True, published_at__lte=timezone.now())
-
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).notices(self)
-
 
 class Notice(models.Model):
     kind = models.CharField(_("栏目"), max_length=16, choices=NoticeKind.choices)
@@ -29,6 +25,7 @@ class Notice(models.Model):
     author = models.ForeignKey("accounts.User", verbose_name=_("发布人"), null=True, on_delete=models.SET_NULL)
     views = models.PositiveIntegerField(_("浏览次数"), default=0)
 
+    tenancy = Named("notices")
     objects = NoticeQuerySet.as_manager()
 
     class Meta:

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import Internal, Named, Owned, ScopedQuerySet
+
 
 class Channel(models.TextChoices):
     INBOX = "inbox", _("站内消息")
@@ -12,14 +14,7 @@ class Channel(models.TextChoices):
     SMS = "sms", _("短信")
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A user's own inbox. Messages to an enterprise's contact (no recipient) are in nobody's inbox; an
-        unsaved user (the scheduled jobs' system viewer) has none, rather than "recipient is null"."""
-        if not user.is_authenticated or user.pk is None:
-            return self.none()
-        return self.filter(recipient_id=user.pk)
-
+class NotificationQuerySet(ScopedQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -41,6 +36,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
+    tenancy = Owned("recipient_id")
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
@@ -76,7 +72,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
-    objects = models.Manager()
+    tenancy = Internal()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel")]
@@ -90,7 +87,8 @@ class Preference(models.Model):
     email = models.BooleanField(_("电子邮件"), default=True)
     sms = models.BooleanField(_("短信"), default=False)
 
-    objects = models.Manager()
+    tenancy = Owned("user_id")
+    objects = ScopedQuerySet.as_manager()
 
     def __str__(self):
         return str(self.user_id)
@@ -114,7 +112,8 @@ class TaskRun(models.Model):
     counts = models.JSONField(_("计数"), default=dict, blank=True)
     error = models.TextField(blank=True)
 
-    objects = models.Manager()
+    tenancy = Named("task_runs")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("任务运行记录")

@@ -3,7 +3,6 @@
 
 from django.core.cache import cache
 
-from portal.accounts.models import Role
 from portal.accounts.scoping import scope_for
 
 from .models import Notification, Preference, TaskRun
@@ -73,14 +72,14 @@ def notification_for(*, user, pk: int) -> Notification | None:
 
 def preferences_for(*, user) -> Preference:
     """The user's saved preference, or the defaults (email yes, SMS no) unsaved."""
-    return Preference.objects.filter(user_id=user.pk).first() or Preference(user_id=user.pk)
+    return Preference.objects.visible_to(user).first() or Preference(user_id=user.pk)
 
 
 def tracked_run(*, user, task_id: str) -> TaskRun | None:
     """A run queued by ``user`` through queue_tracked(); nobody else's (their id answers the same 404)."""
     if not user.is_authenticated:
         return None
-    return TaskRun.objects.filter(task_id=task_id, args__owner=user.pk).first()
+    return TaskRun.objects.visible_to(user).filter(task_id=task_id, args__owner=user.pk).first()
 
 
 def run_status(run: TaskRun) -> dict:
@@ -97,11 +96,7 @@ def run_status(run: TaskRun) -> dict:
 def can_see_schedule(user) -> bool:
     """Province staff and the system administrator see the schedule and the runs (the administrator edits
     the schedule in the admin)."""
-    if not user.is_authenticated:
-        return False
-    scope = scope_for(user)
-    return user.role == Role.SYSTEM_ADMIN or (user.role == Role.OFFICIAL and scope.is_official
-                                              and scope.region_path.count(".") == 1)
+    return scope_for(user).may_see_schedule
 
 
 def schedule(*, user) -> list:
@@ -115,4 +110,5 @@ def schedule(*, user) -> list:
 def recent_runs(*, user, limit: int = 50) -> list[TaskRun]:
     if not can_see_schedule(user):
         return []
-    return list(TaskRun.objects.only("task", "started_at", "finished_at", "outcome", "counts", "error")[:limit])
+    return list(TaskRun.objects.visible_to(user).only("task", "started_at", "finished_at", "outcome", "counts",
+                                                      "error")[:limit])

@@ -7,6 +7,8 @@ everything below it" is one indexed ``path LIKE '32.3206.%'`` query.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import InRegion, ScopedQuerySet, within
+
 
 class RegionLevel(models.IntegerChoices):
     PROVINCE = 1, _("省")
@@ -14,14 +16,9 @@ class RegionLevel(models.IntegerChoices):
     COUNTY = 3, _("县(市、区)")
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(ScopedQuerySet):
     def subtree(self, region: "Region"):
-        return self.filter(path__startswith=region.path)
-
-    def visible_to(self, user):
-        from portal.accounts.scoping import scope_for
-
-        return scope_for(user).regions(self)
+        return within(self, region)
 
     def counties(self):
         return self.filter(level=RegionLevel.COUNTY)
@@ -43,6 +40,7 @@ class Region(models.Model):
     official_code = models.BooleanField(_("国标代码"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
+    tenancy = InRegion("path", enterprise="enterprises__id")
     objects = RegionQuerySet.as_manager()
 
     class Meta:
@@ -83,7 +81,8 @@ class RegionQuota(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     quota = models.PositiveIntegerField(_("监测企业数量"))
 
-    objects = models.Manager()
+    tenancy = InRegion("region__path", officials_only=True)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("监测企业配额")

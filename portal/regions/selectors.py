@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Value, When
+from django.db.models import Count
 from django.utils import timezone
 
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import scope_for, subtree_case, within
 from portal.enterprises.models import Enterprise, SizeClass
 from portal.enterprises.selectors import monitored_q
 
@@ -110,18 +110,16 @@ def overview(*, user, region: Region, year: int, today: date | None = None) -> d
     visible = Region.objects.visible_to(user)
     children = list(visible.filter(parent=region).order_by("sort_order", "code"))
     units = children or [region]
-    child_of = Case(*[When(region_path__startswith=r.path, then=Value(r.code)) for r in units],
-                    default=Value(""), output_field=CharField())
+    child_of = subtree_case("region_path", units)
     grouped = (
-        Enterprise.objects.visible_to(user)
-        .filter(region_path__startswith=region.path)
+        within(Enterprise.objects.visible_to(user), region)
         .filter(monitored_q(as_of))
         .annotate(unit=child_of)
         .values("unit", "size_class")
         .annotate(n=Count("id"))
         .order_by()
     )
-    quotas = dict(RegionQuota.objects.filter(region__in=[region, *children], year=year)
+    quotas = dict(RegionQuota.objects.visible_to(user).filter(region__in=[region, *children], year=year)
                   .values_list("region_id", "quota"))
     rows = {r.code: RegionRow(region=r, quota=quotas.get(r.pk)) for r in units}
     own = RegionRow(region=region, quota=quotas.get(region.pk))
@@ -130,9 +128,7 @@ def overview(*, user, region: Region, year: int, today: date | None = None) -> d
         if row is not None:
             row.counts[item["size_class"]] = row.counts.get(item["size_class"], 0) + item["n"]
         own.counts[item["size_class"]] = own.counts.get(item["size_class"], 0) + item["n"]
-    user_region_path = scope_for(user).region_path
-    trail = list(visible.filter(code__in=region.ancestors_and_self(), path__startswith=user_region_path)
-                 .order_by("level")) if user_region_path else []
+    trail = list(visible.filter(code__in=region.ancestors_and_self()).order_by("level"))
     return {
         "region": region,
         "year": year,
@@ -149,7 +145,7 @@ def monitored_summary(*, user) -> dict:
     """For the dashboard: the user's region's monitored enterprises today and this year's quota (two queries)."""
     today = timezone.localdate()
     total = Enterprise.objects.visible_to(user).filter(monitored_q(today)).count()
-    quota = RegionQuota.objects.filter(region_id=user.region_id, year=today.year).values_list(
+    quota = RegionQuota.objects.visible_to(user).filter(region_id=user.region_id, year=today.year).values_list(
         "quota", flat=True).first()
     return {"total": total, "quota": quota}
 
