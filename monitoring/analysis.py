@@ -8,7 +8,7 @@ Every function is a handful of GROUP BY queries, independent of the number of en
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import Filing, FilingStatus, Period
@@ -22,6 +22,7 @@ COMPOSITE_WEIGHTS = {"overall": Decimal("0.25"), "orders": Decimal("0.20"), "sal
                      "costs": Decimal("0.05")}
 INVERTED = {"costs"}
 COUNTED = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)  # a returned filing is being corrected
+CODES = [i.code for i in INDICATORS]
 
 
 def counted_filings(*, user, period: Period | None = None, region: Region | None = None):
@@ -49,41 +50,58 @@ def _child_key(region: Region) -> str:
     return "county_id" if region.level == 2 else ("city_id" if region.level == 1 else "county_id")
 
 
+def comparable_sums(*, user, period: Period, region: Region, key: str | None) -> tuple[dict, dict]:
+    """The one definition of year-on-year growth on the same enterprises (同口径): the enterprises with a counted
+    filing in both this period and the same month last year, attributed to where they filed now (``key``: the
+    current filing's ``county_id``, ``city_id``, ``industry_code`` or ``size_class``; None for one total).
+
+    Returns (now, then): per key, each indicator's sum this year and last year over that set. Last year's filings
+    are read with the enterprise's history (``history_visible_to``): an enterprise that moved since compares with
+    its own past and is counted where it is now, on every page, sheet and bulletin alike. Two queries."""
+    sums = {c: Sum(c) for c in CODES}
+    current = counted_filings(user=user, period=period, region=region)
+    last_year = Filing.objects.history_visible_to(user).filter(status__in=COUNTED, period__year=period.year - 1,
+                                                              period__month=period.month)
+    now_qs = current.filter(Exists(last_year.filter(enterprise=OuterRef("enterprise"))))
+    then_qs = last_year.annotate(now_key=Subquery(current.filter(enterprise=OuterRef("enterprise"))
+                                                  .values(key or "id")[:1])).filter(now_key__isnull=False)
+    if key is None:
+        return {None: now_qs.aggregate(**sums)}, {None: then_qs.aggregate(**sums)}
+    now = {r[key]: r for r in now_qs.values(key).annotate(**sums).order_by()}
+    then = {r["now_key"]: r for r in then_qs.values("now_key").annotate(**sums).order_by()}
+    return now, then
+
+
+def growth_of(now: dict | None, then: dict | None) -> dict:
+    """Each indicator's growth from a pair of ``comparable_sums`` rows."""
+    return {c: growth((now or {}).get(c), (then or {}).get(c)) for c in CODES}
+
+
 def indicator_totals(*, user, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:
     """Totals of every indicator grouped by child region / industry / size class, plus the grand total.
 
     Growth compares this month's year-to-date totals with last year's same month over the enterprises that
     filed in both (同口径); enterprises new this year or gone since do not distort it.
     """
-    codes = [i.code for i in INDICATORS]
     current = counted_filings(user=user, period=period, region=region)
-    # Last year's filings of the enterprises counted now (in scope), wherever they were registered then:
-    # an enterprise that moved county still compares with its own last year (同口径).
-    last_year = Filing.objects.history_visible_to(user).filter(status__in=COUNTED, period__year=period.year - 1,
-                                                              period__month=period.month)
-    in_both = Exists(last_year.filter(enterprise=OuterRef("enterprise")))
-    current_in_both = Exists(current.filter(enterprise=OuterRef("enterprise")))
     if by == "region":
         key = _child_key(region)
         labels = {r.id: r.name for r in Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code")}
     else:
         key = GROUPS[by]
         labels = _labels(by)
-    sums = {c: Sum(c) for c in codes}
+    sums = {c: Sum(c) for c in CODES}
     rows: dict = {}
     for row in current.values(key).annotate(n=Count("id"), **sums).order_by(key):
         rows[row[key]] = TotalsRow(key=str(row[key]), label=str(labels.get(row[key], row[key])), filings=row["n"],
                                    values={i.code: exact(row[i.code], i) for i in INDICATORS})
-    comparable_now = {r[key]: r for r in current.filter(in_both).values(key).annotate(**sums)}
-    comparable_then = {r[key]: r for r in last_year.filter(current_in_both).values(key).annotate(**sums)}
+    now, then = comparable_sums(user=user, period=period, region=region, key=key)
     for k, row in rows.items():
-        row.growth = {c: growth((comparable_now.get(k) or {}).get(c), (comparable_then.get(k) or {}).get(c))
-                      for c in codes}
+        row.growth = growth_of(now.get(k), then.get(k))
     total = TotalsRow(key="total", label="合计", filings=sum(r.filings for r in rows.values()))
     total.values = {i.code: exact(sum((r.values[i.code] or 0) for r in rows.values()), i) for i in INDICATORS}
-    now_all = current.filter(in_both).aggregate(**sums)
-    then_all = last_year.filter(current_in_both).aggregate(**sums)
-    total.growth = {c: growth(now_all[c], then_all[c]) for c in codes}
+    now_all, then_all = comparable_sums(user=user, period=period, region=region, key=None)
+    total.growth = growth_of(now_all[None], then_all[None])
     order = list(labels) if by == "region" else sorted(rows)
     return [rows[k] for k in order if k in rows], total
 

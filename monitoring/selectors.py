@@ -165,45 +165,62 @@ class RegionStatus(ReportingCounts):
     report: CountyReport | None = None
 
 
-def status_by_child(*, user, period: Period, region: Region | None = None) -> tuple[Region, list[RegionStatus]]:
-    """Reporting status of each child region of ``region`` (default: the user's region). Three queries in all,
-    whatever the number of regions or enterprises."""
-    scope = scope_for(user)
-    region = region or user.region
-    if region is None or not scope.region_in_scope(region):
-        return region, []
-    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code"))
-    if not children:
-        return region, []
-    rows = {c.code: RegionStatus(region=c) for c in children}
-    child_level = "county" if children[0].is_county else "city"
-    filing_key = "county__code" if child_level == "county" else "city__code"
-    stats = (within(expected_enterprises(user=user, period=period), region)
-             .values("region__code" if child_level == "county" else "region__parent__code")
-             .annotate(n=Count("id")))
-    for row in stats:
-        code = row.get("region__code") or row.get("region__parent__code")
-        if code in rows:
-            rows[code].expected = row["n"]
-    fstats = (within(Filing.objects.visible_to(user), region).filter(period=period)
-              .values(filing_key)
-              .annotate(n_submitted=Count("id", filter=~Q(status=FilingStatus.DRAFT)),
-                        n_on_time=Count("id", filter=Q(on_time=True)),
-                        n_late=Count("id", filter=Q(on_time=False)),
-                        n_returned=Count("id", filter=Q(status=FilingStatus.RETURNED)),
-                        n_approved=Count("id", filter=Q(status=FilingStatus.APPROVED))))
-    for row in fstats:
-        status = rows.get(row[filing_key])
-        if status:
-            status.submitted, status.on_time, status.late = row["n_submitted"], row["n_on_time"], row["n_late"]
-            status.returned, status.approved = row["n_returned"], row["n_approved"]
-    if child_level == "county":
-        code_of = {c.id: c.code for c in children}
-        for report in CountyReport.objects.visible_to(user).filter(period=period, county__in=children):
+_COUNTS = {
+    "n_submitted": Count("id", filter=~Q(status=FilingStatus.DRAFT)),
+    "n_on_time": Count("id", filter=Q(on_time=True)),
+    "n_late": Count("id", filter=Q(on_time=False)),
+    "n_returned": Count("id", filter=Q(status=FilingStatus.RETURNED)),
+    "n_approved": Count("id", filter=Q(status=FilingStatus.APPROVED)),
+}
+
+
+def _fill(status: ReportingCounts, row: dict) -> None:
+    for key in _COUNTS:
+        setattr(status, key.removeprefix("n_"), row.get(key) or 0)
+
+
+def reporting_counts(*, user, period: Period, region: Region | None = None,
+                     children: bool = True) -> tuple[Region | None, RegionStatus | None, list[RegionStatus]]:
+    """The one definition of the reporting figures (expected, submitted, on time, late, returned, approved, rate,
+    rank): ``region``'s own (counted over its whole subtree, never summed from rows) and each child region's,
+    ranked. The status page, its xlsx, the summary workbook, the dashboard and the quarterly bulletins read it.
+
+    Expected: enterprises monitored during the month, where they are registered now; the rest: the period's
+    filings where they were filed. Two queries for the region's own, two more (and the county reports) for the
+    children, whatever the number of regions or enterprises."""
+    region = region or getattr(user, "region", None)
+    if region is None or not scope_for(user).region_in_scope(region):
+        return region, None, []
+    expected = within(expected_enterprises(user=user, period=period), region)
+    filings = within(Filing.objects.visible_to(user), region).filter(period=period)
+    own = RegionStatus(region=region, expected=expected.count(), rank=1)
+    _fill(own, filings.aggregate(**_COUNTS))
+    kids = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code")) if children else []
+    if not kids:
+        return region, own, []
+    rows = {c.code: RegionStatus(region=c) for c in kids}
+    county_level = kids[0].is_county
+    expected_key = "region__code" if county_level else "region__parent__code"
+    for row in expected.values(expected_key).annotate(n=Count("id")).order_by():
+        if row[expected_key] in rows:
+            rows[row[expected_key]].expected = row["n"]
+    filing_key = "county__code" if county_level else "city__code"
+    for row in filings.values(filing_key).annotate(**_COUNTS).order_by():
+        if row[filing_key] in rows:
+            _fill(rows[row[filing_key]], row)
+    if county_level:
+        code_of = {c.id: c.code for c in kids}
+        for report in CountyReport.objects.visible_to(user).filter(period=period, county__in=kids):
             rows[code_of[report.county_id]].report = report
     out = list(rows.values())
     rank_by_rate(out)
-    return region, out
+    return region, own, out
+
+
+def status_by_child(*, user, period: Period, region: Region | None = None) -> tuple[Region, list[RegionStatus]]:
+    """Each child region's reporting figures (``reporting_counts``)."""
+    region, _own, rows = reporting_counts(user=user, period=period, region=region)
+    return region, rows
 
 
 def rank_by_rate(rows: list) -> None:
@@ -245,9 +262,6 @@ def county_report(*, user, county: Region, period: Period) -> CountyReport | Non
 
 
 def region_totals(*, user, period: Period, region: Region) -> RegionStatus:
-    """The region's own expected and submitted counts (for a county, which has no child rows). Two queries."""
-    status = RegionStatus(region=region)
-    status.expected = within(expected_enterprises(user=user, period=period), region).count()
-    status.submitted = (within(Filing.objects.visible_to(user), region).filter(period=period)
-                        .submitted().count())
-    return status
+    """The region's own reporting figures (``reporting_counts`` without the children)."""
+    _region, own, _rows = reporting_counts(user=user, period=period, region=region, children=False)
+    return own or RegionStatus(region=region)

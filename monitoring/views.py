@@ -240,13 +240,11 @@ def status(request):
     user = _official(request)
     period = _period_from_query(request)
     region = _region_from_query(request, user)
-    region, rows = selectors.status_by_child(user=user, period=period, region=region)
+    region, totals, rows = selectors.reporting_counts(user=user, period=period, region=region)
     not_filed = None
     if region.is_county:
         not_filed = Paginator(selectors.not_filed(user=user, period=period, region=region), 50).get_page(
             request.GET.get("page"))
-    totals = {k: sum(getattr(r, k) for r in rows) for k in ("expected", "submitted", "on_time", "late", "returned",
-                                                             "approved")}
     return render(request, "monitoring/status.html", {
         "period": period, "region": region, "rows": rows, "totals": totals, "not_filed": not_filed,
         "recent_periods": selectors.recent_periods(user=user),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import xlsxwriter
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Sum
+from django.db.models import Count, F, FloatField, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,16 +148,9 @@ def region_tree_totals(*, user, period: Period, region: Region) -> list[TreeRow]
     city subtotal → its counties). Growth on the same set of enterprises (同口径). Four queries."""
     sums = {c: Sum(c) for c in CODES}
     current = analysis.counted_filings(user=user, period=period, region=region)
-    last_year = within(Filing.objects.visible_to(user), region).filter(
-        status__in=analysis.COUNTED, period__year=period.year - 1, period__month=period.month)
-    in_both = Exists(last_year.filter(enterprise=OuterRef("enterprise")))
-    now_in_both = Exists(current.filter(enterprise=OuterRef("enterprise")))
     by_county = {r["county_id"]: r for r in current.values("county_id").annotate(n=Count("id"), **sums)
                  .order_by("county_id")}
-    now = {r["county_id"]: r for r in current.filter(in_both).values("county_id").annotate(**sums)
-           .order_by("county_id")}
-    then = {r["county_id"]: r for r in last_year.filter(now_in_both).values("county_id").annotate(**sums)
-            .order_by("county_id")}
+    now, then = analysis.comparable_sums(user=user, period=period, region=region, key="county_id")
     regions = list(Region.objects.visible_to(user).subtree(region))
 
     def leaf(county: Region, kind: str = "county") -> TreeRow:
@@ -190,22 +183,6 @@ def region_tree_totals(*, user, period: Period, region: Region) -> list[TreeRow]
         out.append(row)
         total.add(row)
     return out
-
-
-def own_status(*, user, period: Period, region: Region) -> selectors.RegionStatus:
-    """The reporting status of ``region`` itself (for a county, which has no child regions). Two queries."""
-    from django.db.models import Q
-
-    status = selectors.RegionStatus(region=region)
-    status.expected = within(selectors.expected_enterprises(user=user, period=period), region).count()
-    row = within(Filing.objects.visible_to(user), region).filter(period=period).aggregate(
-        n_submitted=Count("id", filter=~Q(status=FilingStatus.DRAFT)), n_on_time=Count("id", filter=Q(on_time=True)),
-        n_late=Count("id", filter=Q(on_time=False)), n_returned=Count("id", filter=Q(status=FilingStatus.RETURNED)),
-        n_approved=Count("id", filter=Q(status=FilingStatus.APPROVED)))
-    for key, value in row.items():
-        setattr(status, key.removeprefix("n_"), value)
-    status.rank = 1
-    return status
 
 
 def status_counts(*, user, period: Period, region: Region) -> dict[str, int]:
@@ -326,9 +303,10 @@ def _cover(book: SummaryBook, *, user, period, region, generated_by, counted, by
 
 
 def _status_sheet(book: SummaryBook, *, user, period, region) -> None:
-    _region, rows = selectors.status_by_child(user=user, period=period, region=region)
+    _region, total, rows = selectors.reporting_counts(user=user, period=period, region=region)
+    total = total or selectors.RegionStatus(region=region)
     if not rows:
-        rows = [own_status(user=user, period=period, region=region)]
+        rows = [total]
     sheet = book.sheet(SHEETS["status"], [
         Column(_("区划代码"), width=10), Column(_("地区"), width=16), Column(_("应报"), COUNT),
         Column(_("已报"), COUNT), Column(_("按时"), COUNT), Column(_("迟报"), COUNT), Column(_("退回"), COUNT),
@@ -337,11 +315,8 @@ def _status_sheet(book: SummaryBook, *, user, period, region) -> None:
     keys = ("expected", "submitted", "on_time", "late", "returned", "approved")
     for r in rows:
         sheet.row([r.region.code, r.region.name, *(getattr(r, k) for k in keys), r.not_submitted, r.rate, r.rank])
-    total = selectors.RegionStatus(region=region)
-    for k in keys:
-        setattr(total, k, sum(getattr(r, k) for r in rows))
-    sheet.row([region.code, _("合计"), *(getattr(total, k) for k in keys), sum(r.not_submitted for r in rows),
-               total.rate, None], bold=True)
+    sheet.row([region.code, _("合计"), *(getattr(total, k) for k in keys), total.not_submitted, total.rate, None],
+              bold=True)
     sheet.close()
 
 

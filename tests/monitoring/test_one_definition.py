@@ -1,0 +1,92 @@
+"""Every figure is defined once: the same answer on the analysis page, in every sheet of the summary workbook
+and in the bulletin. The hard case is an enterprise that moved county between last year and now."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from monitoring import analysis, selectors
+from monitoring.bulletins import services as bulletins
+from monitoring.indicators import INDICATORS
+from portal.enterprises import services as enterprise_services
+from tests import factories as f
+
+from .helpers import open_period, past_period
+from .test_exports import header_index, make_filing, workbook
+
+pytestmark = pytest.mark.django_db
+REVENUE = next(i for i in INDICATORS if i.code == "revenue")
+
+
+@pytest.fixture
+def moved(world):
+    """海安甲企业: revenue 1000 last year, filed in 海安; moved to 如皋; revenue 1500 now, filed in 如皋."""
+    now = open_period()
+    then = past_period(now.year - 1, now.month)
+    make_filing(world.e_haian, then, revenue=Decimal("1000.0"))
+    enterprise_services.update_enterprise(actor=world.users["province"], enterprise=world.e_haian,
+                                          data={"region": world.rugao})
+    world.e_haian.refresh_from_db()
+    make_filing(world.e_haian, now, revenue=Decimal("1500.0"))
+    return now
+
+
+def test_the_moved_enterprise_grows_the_same_everywhere(world, moved, login):
+    user, period = world.users["city"], moved
+    expected = Decimal("50.0")
+    # The selector: attributed to where it filed now (如皋), compared with its own last year.
+    now, then = analysis.comparable_sums(user=user, period=period, region=world.nantong, key="county_id")
+    assert set(now) == set(then) == {world.rugao.id}
+    # The analysis page, by region, industry and size.
+    for by, key in (("region", str(world.rugao.id)), ("industry", world.e_haian.industry.code),
+                    ("size", world.e_haian.size_class)):
+        rows, total = analysis.indicator_totals(user=user, period=period, region=world.nantong, by=by)
+        assert [r.growth["revenue"] for r in rows if r.key == key] == [expected], by
+        assert total.growth["revenue"] == expected, by
+    client = login(user)
+    page = client.get(reverse("monitoring:analysis"), {"period": f"{period.year}-{period.month}"})
+    assert page.status_code == 200 and "50.0" in page.content.decode()
+    # Every sheet of the workbook.
+    book, _written = workbook(user, period, world.nantong)
+    growth_header = f"{REVENUE.label}同比(%)"
+    for sheet, label_col, label in (("分地区指标", "地区", "如皋市"), ("分行业指标", None, None), ("分规模指标", None, None)):
+        ws = book[sheet]
+        col = header_index(ws)[growth_header]
+        values = [row[col] for row in ws.iter_rows(min_row=2, values_only=True) if row[col] is not None]
+        assert values and all(Decimal(str(v)).quantize(Decimal("0.1")) == expected for v in values), (sheet, values)
+        if label_col:
+            name_col = header_index(ws)[label_col]
+            rugao = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[name_col] == label]
+            assert Decimal(str(rugao[0][col])).quantize(Decimal("0.1")) == expected
+
+
+def test_reporting_counts_are_one_selector_for_page_workbook_and_bulletin(world, login):
+    period = open_period()
+    for enterprise in (world.e_haian, world.e_rugao):
+        make_filing(enterprise, period)
+    f.EnterpriseFactory(region=world.rugao)  # expected, not filed
+    user = world.users["city"]
+    _region, own, rows = selectors.reporting_counts(user=user, period=period, region=world.nantong)
+    assert (own.expected, own.submitted) == (sum(r.expected for r in rows), sum(r.submitted for r in rows))
+    assert own.expected == 3 and own.submitted == 2
+    # The page's 合计 row shows the selector's own figures, 未报 and 报送率 included.
+    client = login(user)
+    html = client.get(reverse("monitoring:status"), {"period": f"{period.year}-{period.month}"}).content.decode()
+    footer = html[html.index("<tfoot>"):html.index("</tfoot>")]
+    assert f">{own.expected}<" in footer and f">{own.not_submitted}<" in footer and f"{own.rate}%" in footer
+    # The workbook's status sheet total row.
+    book, _written = workbook(user, period, world.nantong)
+    ws = book["报送情况"]
+    heads = header_index(ws)
+    total = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[heads["地区"]] == "合计"][0]
+    assert (total[heads["应报"]], total[heads["已报"]], total[heads["未报"]]) == (
+        own.expected, own.submitted, own.not_submitted)
+    # The bulletin's rows are the selector's child rows (summed over the quarter's months).
+    month_rows = {r.region.code: r for r in rows}
+    figures = bulletins.compute(viewer=world.users["province"], region=world.nantong, year=period.year,
+                                quarter=(period.month - 1) // 3 + 1)
+    for row in figures:
+        month = next(m for m in row.months if m["month"] == period.month)
+        assert (month["expected"], month["submitted"]) == (month_rows[row.code].expected,
+                                                           month_rows[row.code].submitted)
