@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.enterprises.forms import industry_label
 from portal.enterprises.models import Industry
 from portal.regions.models import Region, RegionLevel
 
@@ -45,6 +46,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}"
+        self.fields["industry"].label_from_instance = industry_label
 
     def clean(self):
         data = super().clean()

@@ -39,6 +39,9 @@ def register_enterprise(*, data: dict, password: str) -> EnterpriseRegistration:
         raise ValidationError({"credit_code": _("该企业已开通账号,如忘记密码请使用“找回密码”。")})
     if not data["region"].is_county:
         raise ValidationError({"region": _("请选择企业所在的县(市、区)。")})
+    from portal.enterprises.services import validate_industry
+
+    validate_industry(data["industry"])
     _username_free(data["username"])
     validate_password(password, User(username=data["username"], email=data.get("email", "")))
     registration = EnterpriseRegistration.objects.create(

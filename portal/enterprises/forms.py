@@ -1,6 +1,7 @@
 """HTTP ⇄ arguments for the registry pages. Rules live in services; forms only shape the input."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalise, validate_credit_code
@@ -25,6 +26,12 @@ class CreditCodeField(forms.CharField):
         return normalise(super().to_python(value))
 
 
+def industry_label(industry) -> str:
+    """An option of an industry list; a code spanning several size categories says it needs a finer one."""
+    label = f"{industry.code} {industry.name}"
+    return label + gettext("(须选下级行业)") if industry.spans_categories else label
+
+
 def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,8 +54,11 @@ class EnterpriseForm(forms.Form):
         self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}" if r.parent_id else r.name
         self.fields["region"].empty_label = _("请选择")
         self.fields["industry"].queryset = industry_choices
+        self.fields["industry"].label_from_instance = industry_label
         self.fields["industry"].empty_label = _("请选择")
-        self.fields["industry"].help_text = _("按《国民经济行业分类》(GB/T 4754-2017)选择,尽量选到大类。")
+        self.fields["industry"].help_text = _(
+            "按《国民经济行业分类》(GB/T 4754-2017)选择。批发和零售业、交通运输仓储和邮政业、住宿和餐饮业、"
+            "信息传输软件和信息技术服务业、房地产业分属《中小企业划型标准规定》的不同行业类别,须选到大类或中类。")
         self.fields["employees"].help_text = _("期末从业人员数")
         self.fields["above_designated_size"].help_text = _("年主营业务收入2000万元及以上的工业企业")
         self.fields["monitored_until"].help_text = _("不再监测时填写;留空表示持续监测")

@@ -12,19 +12,30 @@ class SizeClass(models.TextChoices):
     MEDIUM = "medium", _("中型")
     SMALL = "small", _("小型")
     MICRO = "micro", _("微型")
+    # The standard does not class the enterprise's industry (e.g. 金融业, 铁路运输业): see Industry.
+    NOT_APPLICABLE = "na", _("不适用")
 
 
 class Industry(models.Model):
     """A GB/T 4754 section (门类), division (大类) or group (中类) used by the registry.
 
-    ``size_category`` names the row of the size standard that applies to the industry, e.g.
-    ``industry`` for sections B–D, ``retail`` for division 52. It is data, loaded with the table.
+    ``size_category`` names the category of the size standard that classes enterprises filed under the
+    code, e.g. ``industry`` for sections B–D, ``retail`` for division 52. It is data, loaded with the table
+    (``data/industries_gbt4754_2017.json``), and is one of:
+
+    - a category of the standard: every code below this one belongs to the same category;
+    - ``SPANS_CATEGORIES`` (empty): the code spans several categories (F 批发和零售业: 批发业 and 零售业),
+      so an enterprise must be filed under a finer code;
+    - ``NOT_APPLICABLE``: the standard does not class the industry (J 金融业, 53 铁路运输业).
     """
+
+    SPANS_CATEGORIES = ""
+    NOT_APPLICABLE = "not_applicable"
 
     code = models.CharField(_("行业代码"), max_length=8, unique=True)
     name = models.CharField(_("行业名称"), max_length=128)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    size_category = models.CharField(_("划型行业"), max_length=32)
+    size_category = models.CharField(_("划型行业"), max_length=32, blank=True)
     is_industrial = models.BooleanField(_("工业"), default=False)
 
     tenancy = Public()
@@ -37,6 +48,15 @@ class Industry(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def spans_categories(self) -> bool:
+        """Too coarse to class an enterprise: its divisions or groups fall in different categories."""
+        return self.size_category == self.SPANS_CATEGORIES
+
+    @property
+    def outside_standard(self) -> bool:
+        return self.size_category == self.NOT_APPLICABLE
 
 
 class SizeStandard(models.Model):

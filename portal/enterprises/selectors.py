@@ -12,6 +12,7 @@ from portal.audit.models import AuditEntry
 from portal.regions.models import Region
 
 from .models import HONOUR_FIELDS, Enterprise, Industry, SizeClass, SizeThreshold
+from .standards import current_standard, finer_industries
 
 # The honours a list can be filtered by: the model's flags plus 规上.
 HONOUR_FILTERS = ("above_designated_size", *HONOUR_FIELDS)
@@ -106,13 +107,22 @@ def industry_choices():
 
 
 def size_basis(enterprise: Enterprise) -> dict:
-    """Which standard and which row of it derived the size class, as plain data for the page."""
-    category = enterprise.industry.size_category
+    """Which standard and which category of it derived the size class, as plain data for the page.
+
+    ``applies`` is False for an industry the standard does not class; ``finer`` lists the codes to file
+    instead when the enterprise's code spans several categories (its size class then awaits a finer code).
+    """
+    industry = enterprise.industry
+    basis = {"standard": enterprise.size_standard, "category_label": "", "lines": [],
+             "applies": not industry.outside_standard, "finer": []}
+    if industry.spans_categories:
+        basis["finer"] = finer_industries(industry, Industry.objects.all())
+        return basis
+    if industry.outside_standard:
+        return basis
     rows = list(SizeThreshold.objects.filter(standard_id=enterprise.size_standard_id,
-                                             category__in=[category, "other"]))
-    # The classifier falls back to 'other' when the standard has no row for the category.
-    own = [t for t in rows if t.category == category] or [t for t in rows if t.category == "other"]
-    thresholds = {t.size_class: t for t in own}
+                                             category=industry.size_category))
+    thresholds = {t.size_class: t for t in rows}
     labels = dict(SizeClass.choices)
     lines = []
     for size_class in (SizeClass.LARGE, SizeClass.MEDIUM, SizeClass.SMALL):
@@ -123,12 +133,23 @@ def size_basis(enterprise: Enterprise) -> dict:
     if lines:
         lines.append({"size_class": SizeClass.MICRO.value, "label": labels[SizeClass.MICRO.value],
                       "text": _("未达到小型企业标准")})
-    first = next(iter(thresholds.values()), None)
-    return {
-        "standard": enterprise.size_standard,
-        "category_label": first.category_label if first else "",
-        "lines": lines,
-    }
+    basis["lines"] = lines
+    basis["category_label"] = rows[0].category_label if rows else ""
+    return basis
+
+
+def category_labels() -> dict[str, str]:
+    """The current standard's category names (批发业, 零售业, …) by key; empty while none is loaded."""
+    try:
+        standard = current_standard()
+    except LookupError:
+        return {}
+    return dict(SizeThreshold.objects.filter(standard=standard).values_list("category", "category_label"))
+
+
+def coarse_industry_count() -> int:
+    """Enterprises of the whole registry filed under a code spanning several size categories (command line)."""
+    return Enterprise.objects.filter(industry__size_category=Industry.SPANS_CATEGORIES).count()
 
 
 def _describe(t: SizeThreshold) -> str:

@@ -15,7 +15,7 @@ from portal.regions.models import Region, RegionLevel
 
 from .credit_code import validate_credit_code
 from .models import HONOUR_FIELDS, Enterprise, Industry
-from .standards import Classifier, current_standard
+from .standards import Classifier, UnknownCategory, current_standard, finer_industries
 
 # Fields an official may set; the size class is derived, never typed.
 EDITABLE_FIELDS = (
@@ -45,7 +45,43 @@ def _credit_code(code: str) -> str:
         raise ValidationError({"credit_code": exc.messages}) from exc
 
 
-def _apply(enterprise: Enterprise, data: dict, classifier: Classifier) -> None:
+# More precise codes than this are listed by code alone in a message.
+MAX_NAMED_CODES = 6
+
+
+def coarse_industry_message(industry: Industry, table=None) -> str:
+    """Why an enterprise cannot be filed under a code spanning several categories, and what to file instead."""
+    finer = finer_industries(industry, Industry.objects.all() if table is None else table)
+    if len(finer) <= MAX_NAMED_CODES:
+        choices = "、".join(str(i) for i in finer)
+    else:
+        choices = "、".join(i.code for i in finer)
+    return _("行业“%(industry)s”在《中小企业划型标准规定》中分属不同的行业类别,无法据以划型,"
+             "请改选更细的行业代码:%(choices)s。") % {"industry": industry, "choices": choices}
+
+
+def validate_industry(industry: Industry, *, table=None) -> None:
+    """An enterprise is filed under a code of one category of the size standard (or outside it), never a coarser one."""
+    if industry.spans_categories:
+        raise ValidationError({"industry": coarse_industry_message(industry, table)})
+
+
+def _classify(enterprise: Enterprise, classifier: Classifier) -> None:
+    try:
+        enterprise.size_class = classifier.classify(
+            enterprise.industry.size_category,
+            employees=enterprise.employees,
+            revenue=enterprise.revenue,
+            assets=enterprise.assets,
+        )
+    except UnknownCategory as exc:
+        raise ValidationError({"industry": _(
+            "行业“%(industry)s”的划型类别“%(category)s”不在现行划型标准中,无法划型,请联系系统管理员。"
+        ) % {"industry": enterprise.industry, "category": exc.args[0]}}) from exc
+    enterprise.size_standard = classifier.standard
+
+
+def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, industries=None) -> None:
     for name, value in data.items():
         setattr(enterprise, name, value)
     enterprise.region_path = enterprise.region.path
@@ -53,13 +89,12 @@ def _apply(enterprise: Enterprise, data: dict, classifier: Classifier) -> None:
         raise ValidationError({"monitored_until": _("退出监测日期不能早于纳入监测日期。")})
     if enterprise.monitored_until and not enterprise.monitored_from:
         raise ValidationError({"monitored_from": _("填写退出监测日期前须先填写纳入监测日期。")})
-    enterprise.size_standard = classifier.standard
-    enterprise.size_class = classifier.classify(
-        enterprise.industry.size_category,
-        employees=enterprise.employees,
-        revenue=enterprise.revenue,
-        assets=enterprise.assets,
-    )
+    if "industry" in data:
+        validate_industry(enterprise.industry, table=industries)
+    if not enterprise.industry.spans_categories:
+        _classify(enterprise, classifier)
+    # else: a contact-only change of an enterprise filed under a coarse code before finer codes were
+    # required; its size class stays as it was until an official files the finer code.
     if enterprise.above_designated_size and not enterprise.industry.is_industrial:
         raise ValidationError({"above_designated_size": _("“规模以上工业企业”只适用于工业企业。")})
 
@@ -121,6 +156,8 @@ def reclassify_all(*, actor, standard=None) -> int:
     rows = Enterprise.objects.only("id", "name", "industry_id", "employees", "revenue", "assets", "size_class",
                                    "size_standard_id", "region_path")
     for e in rows.iterator(chunk_size=5000):
+        if categories[e.industry_id] == Industry.SPANS_CATEGORIES:
+            continue  # filed under a coarse code: classed again once an official files a finer one
         new = classifier.classify(categories[e.industry_id], employees=e.employees, revenue=e.revenue, assets=e.assets)
         if new != e.size_class or e.size_standard_id != standard.pk:
             changed.append((e, e.size_class, new))
@@ -308,6 +345,7 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
         raise PermissionDenied(_("只有主管部门可以批量导入企业名录。"))
     regions = {r.code: r for r in Region.objects.visible_to(actor).filter(level=RegionLevel.COUNTY)}
     industries = {i.code: i for i in Industry.objects.all()}
+    industry_table = list(industries.values())
     codes_in_file: dict[str, int] = {}
     parsed: list[tuple[int, dict]] = []
     for row_no, values in rows:
@@ -331,11 +369,16 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
                 errors.append(_("第%(row)d行:地区代码“%(code)s”不是您管辖范围内的县(市、区)。") % {
                     "row": row_no, "code": code})
         if data["industry"] is not None:
-            code = str(data["industry"]).split(".")[0]
+            code = str(data["industry"]).split(".")[0].upper()
+            if code.isdigit() and len(code) == 1:  # a division typed as a number loses its leading zero
+                code = "0" + code
             data["industry"] = industries.get(code)
             if data["industry"] is None:
-                errors.append(_("第%(row)d行:行业代码“%(code)s”不存在(请填写国民经济行业分类门类字母或大类代码)。") % {
-                    "row": row_no, "code": code})
+                errors.append(_("第%(row)d行:行业代码“%(code)s”不存在(请填写《国民经济行业分类》的门类字母、"
+                                "大类或中类代码,见模板的“代码表”)。") % {"row": row_no, "code": code})
+            elif data["industry"].spans_categories:
+                errors.append(_("第%(row)d行:%(msg)s") % {
+                    "row": row_no, "msg": coarse_industry_message(data["industry"], industry_table)})
         for key in ("name", "contact_name", "contact_phone", "address"):
             limit = Enterprise._meta.get_field(key).max_length
             if data.get(key) and len(data[key]) > limit:
@@ -364,7 +407,7 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
         enterprise = current or Enterprise()
         before = audit.snapshot(enterprise, AUDITED_FIELDS) if current else {}
         try:
-            _apply(enterprise, data, classifier)
+            _apply(enterprise, data, classifier, industries=industry_table)
         except ValidationError as exc:
             for msg in exc.messages:
                 result.errors.append(_("第%(row)d行:%(msg)s") % {"row": row_no, "msg": msg})
@@ -421,14 +464,23 @@ def write_import_template(fileobj, *, regions=None) -> None:
         ws.write_comment(0, i, note + (_("(必填)") if col.required else _("(选填)")))
     ws.freeze_panes(1, 0)
     ref = wb.add_worksheet("代码表")
-    ref.write_row(0, 0, ["县(市、区)代码", "名称", "", "行业代码", "行业名称"], head)
+    ref.write_row(0, 0, ["县(市、区)代码", "名称", "", "行业代码", "行业名称", "划型行业类别"], head)
     if regions is None:
         regions = Region.objects.filter(level=RegionLevel.COUNTY)
     for r, region in enumerate(regions.order_by("path"), start=1):
         ref.write_string(r, 0, region.code)
         ref.write_string(r, 1, region.name)
+    from .selectors import category_labels
+
+    labels = category_labels()
     for r, ind in enumerate(Industry.objects.order_by("code"), start=1):
         ref.write_string(r, 3, ind.code)
         ref.write_string(r, 4, ind.name)
-    ref.set_column(0, 4, 18)
+        if ind.spans_categories:
+            ref.write_string(r, 5, "须填写更细的行业代码")
+        elif ind.outside_standard:
+            ref.write_string(r, 5, "不适用划型标准")
+        else:
+            ref.write_string(r, 5, labels.get(ind.size_category, ind.size_category))
+    ref.set_column(0, 5, 18)
     wb.close()

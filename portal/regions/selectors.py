@@ -52,6 +52,11 @@ class RegionRow:
         return self.counts.get(SizeClass.LARGE.value, 0)
 
     @property
+    def not_applicable(self) -> int:
+        """Enterprises of industries the size standard does not class (金融业, 铁路运输业)."""
+        return self.counts.get(SizeClass.NOT_APPLICABLE.value, 0)
+
+    @property
     def completion(self) -> float | None:
         """Monitored enterprises as a percentage of the quota."""
         return round(self.total * 100 / self.quota, 1) if self.quota else None

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from portal.accounts.models import User
 from portal.audit.context import origin
-from portal.enterprises import services, standards
+from portal.enterprises import selectors, services, standards
 
 
 class Command(BaseCommand):
@@ -42,3 +42,6 @@ class Command(BaseCommand):
         if in_force.pk != standard.pk:
             self.stdout.write(f"现行标准仍为:{in_force.title}({in_force.code}),施行日期更晚。")
         self.stdout.write(f"已按现行标准重新划型,{changed} 家企业的划型结果或依据有变化。")
+        coarse = selectors.coarse_industry_count()
+        if coarse:
+            self.stdout.write(f"另有 {coarse} 家企业的行业代码跨多个划型行业类别,未重新划型,须改填更细的行业代码。")
