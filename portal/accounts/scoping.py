@@ -98,6 +98,12 @@ class Scope:
             return qs.filter(pk=self.user.pk)
         return qs.none()
 
+    @property
+    def may_unlock_accounts(self) -> bool:
+        """Lifting login lockouts (of a user name from an address, or of an address): the security
+        administrator only, who watches logins; never the system or audit administrator (三员分立)."""
+        return self.role == Role.SECURITY_ADMIN
+
     def registrations(self, qs: QuerySet) -> QuerySet:
         if self.is_official:
             return qs.filter(region__path__startswith=self.region_path)
