@@ -5,6 +5,7 @@ on an embedded default: SQLite, a local-memory cache and Celery in eager mode (`
 Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS (see docker-compose.yml).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -154,14 +155,35 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Login lockout (等保: 限制非法登录次数), see portal/accounts/lockout.py and docs/operations.md.
+# One user name from one address: AXES_FAILURE_LIMIT failures lock it for 30 minutes *from that address*.
+# Never per user name alone: that would let anyone lock any official out from anywhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
-# Locked per account and address, and per account from anywhere: guessing one account's password from
-# many addresses is stopped too (等保: 限制非法登录次数).
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts refused while locked are not counted and do not prolong the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "portal.accounts.lockout.PortalAxesHandler"
+# The client address axes records is the one the audit trail records (TrustedProxyMiddleware).
+AXES_CLIENT_IP_CALLABLE = "portal.core.middleware.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failed login: the per-address count reads it
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# One address across user names: this many failures within the window refuse every login from the address
+# for LOGIN_ADDRESS_LOCKOUT. Twice the per-account limit: one person's typos on their own account (stopped
+# at 5) never shut out the colleagues behind the same NAT address, while a spray over three accounts is
+# stopped before it can spend the 3 x 4 guesses the per-account limit would leave it.
+LOGIN_ADDRESS_FAILURE_LIMIT = 10
+LOGIN_ADDRESS_WINDOW = timedelta(minutes=15)
+LOGIN_ADDRESS_LOCKOUT = timedelta(minutes=30)
+# The public forms, per client address (and password reset also per email address asked for); portal.core.ratelimit.
+FORM_THROTTLE_RATES = {
+    "register": "20/hour",
+    "password_reset": "10/hour",
+    "password_reset_email": "3/hour",
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -80,3 +80,11 @@ class ProfileForm(forms.Form):
     phone = forms.RegexField(label=_("手机号码"), regex=r"^1\d{10}$", required=False,
                              error_messages={"invalid": _("请输入11位手机号码。")})
     email = forms.EmailField(label=_("电子邮箱"), required=False, help_text=_("用于接收找回密码邮件和审核结果通知。"))
+
+
+class LockoutReleaseForm(forms.Form):
+    """The 解锁 button of the lockout list: a user name from an address, or an address."""
+
+    kind = forms.ChoiceField(choices=(("account", "account"), ("address", "address")))
+    username = forms.CharField(max_length=255, required=False)
+    ip_address = forms.GenericIPAddressField()

@@ -158,3 +158,47 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AddressLockoutQuerySet(ScopedQuerySet):
+    def active(self, at=None):
+        """Lockouts in force at ``at`` (now): neither expired nor released."""
+        return self.filter(released_at__isnull=True, locked_until__gt=at or timezone.now())
+
+
+class AddressLockout(models.Model):
+    """Logins from one client address refused for a while, after too many failures across user names.
+
+    Written by portal.accounts.lockout when an address reaches LOGIN_ADDRESS_FAILURE_LIMIT failures within
+    LOGIN_ADDRESS_WINDOW; lifted by time (LOGIN_ADDRESS_LOCKOUT) or by the security administrator. The
+    rows stay as the record of each lockout and who lifted it. (Locks of one user name from one address
+    are django-axes' AccessAttempt rows.)
+    """
+
+    ip_address = models.GenericIPAddressField(_("来源地址"))
+    failures = models.PositiveIntegerField(_("失败次数"))
+    locked_at = models.DateTimeField(_("锁定时间"), default=timezone.now)
+    locked_until = models.DateTimeField(_("锁定至"))
+    released_at = models.DateTimeField(_("解锁时间"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        User, verbose_name=_("解锁人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    tenancy = Named("lockouts")
+    objects = AddressLockoutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("登录地址锁定")
+        verbose_name_plural = _("登录地址锁定")
+        ordering = ["-locked_at"]
+        indexes = [models.Index(fields=["ip_address", "locked_at"], name="address_lockout_ip")]
+
+    def __str__(self):
+        return self.ip_address
+
+    @property
+    def ended_at(self):
+        """When the lockout stopped refusing logins (or will): its expiry, or its release if earlier."""
+        if self.released_at and self.released_at < self.locked_until:
+            return self.released_at
+        return self.locked_until

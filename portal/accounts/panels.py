@@ -42,10 +42,13 @@ def admin_panel(user):
             {"label": _("系统配置(定时任务、参数)"), "url": reverse("admin:index"), "count": None, "level": ""},
         ]}
     if user.role == Role.SECURITY_ADMIN:
+        locked = selectors.lockout_count(user=user)
         return {"title": _("角色与授权"), "items": [
             {"label": _("待分配角色的账号"), "url": f"{users_url}?role=none", "count": counts["no_role"],
              "level": "warn" if counts["no_role"] else "ok"},
             {"label": _("全部账号"), "url": users_url, "count": counts["total"], "level": ""},
+            {"label": _("登录锁定"), "url": reverse("accounts:lockouts"), "count": locked,
+             "level": "warn" if locked else "ok"},
         ]}
     return {"title": _("安全审计"), "items": [
         {"label": _("审计日志"), "url": reverse("audit:list"), "count": None, "level": ""},

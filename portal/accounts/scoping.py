@@ -192,6 +192,12 @@ class Scope:
     def changeable_enterprises(self, qs: QuerySet) -> QuerySet:
         return self.changeable(qs)
 
+    @property
+    def may_unlock_accounts(self) -> bool:
+        """Lifting login lockouts (of a user name from an address, or of an address): the security
+        administrator only, who watches logins; never the system or audit administrator (三员分立)."""
+        return self.role == Role.SECURITY_ADMIN
+
     def registrations(self, qs: QuerySet) -> QuerySet:
         return self.visible(qs)
 
@@ -225,6 +231,10 @@ class Scope:
         if self.user.is_authenticated and self.user.pk is not None:
             return qs.filter(args__owner=self.user.pk)
         return qs.none()
+
+    def lockouts(self, qs: QuerySet) -> QuerySet:
+        """Login lockouts: the security administrator, who lifts them."""
+        return qs if self.may_unlock_accounts else qs.none()
 
     def notices(self, qs: QuerySet) -> QuerySet:
         """Published notices are public; drafts are seen by the province staff who manage them."""

@@ -1,7 +1,11 @@
-from django.db.models import Count, Q
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from .models import EnterpriseRegistration, Role, User
+from .models import AddressLockout, EnterpriseRegistration, Role, User
 from .scoping import scope_for
 
 
@@ -52,3 +56,54 @@ def pending_registration_count(*, user) -> int:
         return 0
     return scope_for(user).decidable_registrations(
         EnterpriseRegistration.objects.visible_to(user).filter(status=EnterpriseRegistration.Status.PENDING)).count()
+
+
+# -- login lockouts (for the security administrator) ------------------------------------------------
+@dataclass(frozen=True)
+class AccountLockout:
+    """A user name locked from one address: django-axes' AccessAttempt rows of that pair, summed."""
+
+    username: str
+    ip_address: str
+    failures: int
+    last_failure: datetime
+    locked_until: datetime
+    user: User | None = None  # None: nobody has this user name (guessed names are locked too)
+
+
+def account_lockouts(*, user) -> QuerySet:
+    """Locked (user name, address) pairs, latest first: what axes refuses right now, as rows of
+    {username, ip_address, failures, last_failure}. Empty for anyone who may not lift them."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+
+    if not scope_for(user).may_unlock_accounts:
+        return AccessAttempt.objects.none().values("username", "ip_address")
+    since = timezone.now() - get_cool_off()
+    return (AccessAttempt.objects.filter(attempt_time__gte=since)
+            .values("username", "ip_address")
+            .annotate(failures=Sum("failures_since_start"), last_failure=Max("attempt_time"))
+            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+            .order_by("-last_failure", "username"))
+
+
+def account_lockout_rows(rows) -> list[AccountLockout]:
+    """A page of account_lockouts() with the accounts they name (one query) and when each lock ends."""
+    from axes.helpers import get_cool_off
+
+    rows = list(rows)
+    cool_off = get_cool_off()
+    users = {u.username: u for u in User.objects.filter(username__in=[r["username"] for r in rows if r["username"]])
+             .select_related("region", "enterprise")}
+    return [AccountLockout(username=r["username"] or "", ip_address=r["ip_address"] or "", failures=r["failures"],
+                           last_failure=r["last_failure"], locked_until=r["last_failure"] + cool_off,
+                           user=users.get(r["username"])) for r in rows]
+
+
+def address_lockouts(*, user) -> QuerySet:
+    """Addresses whose logins are refused right now (across user names), latest first."""
+    return AddressLockout.objects.visible_to(user).active().order_by("-locked_at")
+
+
+def lockout_count(*, user) -> int:
+    return account_lockouts(user=user).count() + address_lockouts(user=user).count()

@@ -18,7 +18,7 @@ from portal.audit.models import AuditEntry
 from portal.enterprises.credit_code import validate_credit_code
 from portal.enterprises.models import Enterprise
 
-from .models import ADMIN_ROLES, EnterpriseRegistration, Role, User, UserSession
+from .models import ADMIN_ROLES, AddressLockout, EnterpriseRegistration, Role, User, UserSession
 from .scoping import scope_for
 
 
@@ -293,3 +293,57 @@ def update_profile(*, user: User, data: dict) -> User:
         audit.record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, region_path=_region_path(user),
                      enterprise_id=user.enterprise_id, changes=changes)
     return user
+
+
+# -- login lockouts -----------------------------------------------------------------------------------
+def _may_unlock(actor: User) -> None:
+    if not scope_for(actor).may_unlock_accounts:
+        raise PermissionDenied(_("只有安全管理员可以解除登录锁定。"))
+
+
+@transaction.atomic
+def release_account_lockout(*, actor: User, username: str, ip_address: str) -> int:
+    """The security administrator lifts the lock of one user name from one address (django-axes' failed
+    attempts of that pair are cleared). Returns the number of failures cleared."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from axes.utils import reset as reset_lockout
+
+    _may_unlock(actor)
+    if not username or not ip_address:
+        raise ValidationError(_("请指定要解锁的登录名和来源地址。"))
+    attempts = AccessAttempt.objects.select_for_update().filter(
+        username=username, ip_address=ip_address, attempt_time__gte=timezone.now() - get_cool_off())
+    failures = sum(attempts.values_list("failures_since_start", flat=True))
+    if failures < settings.AXES_FAILURE_LIMIT:
+        raise ValidationError(_("该锁定已解除或已过期。"))
+    reset_lockout(ip=ip_address, username=username)
+    user = User.objects.filter(username=username).select_related("region", "enterprise").first()
+    note = _("解除登录名 %(username)s 在来源地址 %(ip)s 的登录锁定") % {"username": username, "ip": ip_address}
+    if user is not None:
+        audit.record(actor=actor, action=AuditEntry.Action.UNLOCK, obj=user, region_path=_region_path(user),
+                     enterprise_id=user.enterprise_id, changes={"failures": [failures, 0]}, note=note)
+    else:  # a guessed user name: the record names it, there is no account to point to
+        audit.record(actor=actor, action=AuditEntry.Action.UNLOCK, model="axes.AccessAttempt",
+                     object_repr=username, changes={"failures": [failures, 0]}, note=note)
+    return failures
+
+
+@transaction.atomic
+def release_address_lockout(*, actor: User, ip_address: str) -> AddressLockout:
+    """The security administrator lifts the lockout of an address (logins across user names); failures
+    before the release no longer count towards the next one."""
+    _may_unlock(actor)
+    now = timezone.now()
+    lockouts = list(AddressLockout.objects.select_for_update().active(now).filter(ip_address=ip_address)
+                    .order_by("-locked_at"))
+    if not lockouts:
+        raise ValidationError(_("该锁定已解除或已过期。"))
+    AddressLockout.objects.filter(pk__in=[lockout.pk for lockout in lockouts]).update(
+        released_at=now, released_by=actor)
+    lockout = lockouts[0]
+    lockout.refresh_from_db()
+    audit.record(actor=actor, action=AuditEntry.Action.UNLOCK, obj=lockout,
+                 changes={"locked_until": [lockout.locked_until.isoformat(), now.isoformat()]},
+                 note=_("解除来源地址 %(ip)s 的登录锁定") % {"ip": ip_address})
+    return lockout

@@ -11,12 +11,15 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core import ratelimit
 from portal.core.forms import apply_errors
+from portal.core.middleware import client_address
 
 from . import selectors, services
 from .forms import (
     AccountCreateForm,
     DecisionForm,
+    LockoutReleaseForm,
     LoginForm,
     PortalPasswordChangeForm,
     ProfileForm,
@@ -25,6 +28,18 @@ from .forms import (
 )
 from .middleware import password_days_left
 from .models import EnterpriseRegistration, Role
+from .scoping import scope_for
+
+THROTTLED = 429
+
+
+def _throttled(form, message: str, name: str, respond):
+    """Answer a throttled form: the form again, with the reason on top, as 429 Too Many Requests."""
+    form.add_error(None, message)
+    response = respond()
+    response.status_code = THROTTLED
+    response["Retry-After"] = str(ratelimit.rate(name).period)
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -71,10 +86,26 @@ def profile(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Throttled per client address, and per email address asked for. Both answer the same for an email
+    that has an account and one that has none: counting starts before anything is looked up."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.hit("password_reset", client_address(request)):
+            form = self.get_form()
+            return _throttled(form, _("本网络地址的找回密码请求过于频繁,请稍后再试。"), "password_reset",
+                              lambda: self.render_to_response(self.get_context_data(form=form)))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not ratelimit.hit("password_reset_email", form.cleaned_data["email"].strip().lower()):
+            return _throttled(form, _("该邮箱的找回密码请求过于频繁,请稍后再试。"), "password_reset_email",
+                              lambda: self.render_to_response(self.get_context_data(form=form)))
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -97,7 +128,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def register(request):
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not ratelimit.hit("register", client_address(request)):
+        return _throttled(form, _("本网络地址提交注册申请过于频繁,请稍后再试。"), "register",
+                          lambda: render(request, "accounts/register.html", {"form": form}))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password1", "password2")}
         try:
@@ -151,7 +185,8 @@ def users(request):
     qs = selectors.user_list(user=request.user, q=q, role=role or None, active=active)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "accounts/users.html", {
-        "page": page, "q": q, "role": role, "active": request.GET.get("active", ""), "roles": Role.choices})
+        "page": page, "q": q, "role": role, "active": request.GET.get("active", ""), "roles": Role.choices,
+        "may_unlock_accounts": scope_for(request.user).may_unlock_accounts})
 
 
 @login_required
@@ -204,3 +239,44 @@ def user_active(request, pk: int):
         "u": target.username})
     return redirect("accounts:users")
 
+
+@login_required
+def lockouts(request):
+    """The security administrator's list of login lockouts in force, each with its 解锁 button."""
+    if not scope_for(request.user).may_unlock_accounts:
+        raise PermissionDenied
+    page = Paginator(selectors.account_lockouts(user=request.user), 50).get_page(request.GET.get("page"))
+    addresses = selectors.address_lockouts(user=request.user)
+    return render(request, "accounts/lockouts.html", {
+        "page": page, "accounts": selectors.account_lockout_rows(page.object_list),
+        "addresses": addresses[:100], "address_count": addresses.count(),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        "address_window": int(settings.LOGIN_ADDRESS_WINDOW.total_seconds() // 60),
+    })
+
+
+@login_required
+@require_POST
+def lockout_release(request):
+    if not scope_for(request.user).may_unlock_accounts:
+        raise PermissionDenied
+    form = LockoutReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("解锁请求无效。"))
+        return redirect("accounts:lockouts")
+    data = form.cleaned_data
+    try:
+        if data["kind"] == "address":
+            services.release_address_lockout(actor=request.user, ip_address=data["ip_address"])
+            done = _("已解除来源地址 %(ip)s 的登录锁定。") % {"ip": data["ip_address"]}
+        else:
+            services.release_account_lockout(actor=request.user, username=data["username"],
+                                             ip_address=data["ip_address"])
+            done = _("已解除 %(username)s 在来源地址 %(ip)s 的登录锁定。") % {
+                "username": data["username"], "ip": data["ip_address"]}
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("accounts:lockouts")

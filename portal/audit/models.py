@@ -34,6 +34,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("登录")
         GRANT = "grant", _("授权")
         DISABLE = "disable", _("停用")
+        UNLOCK = "unlock", _("解除登录锁定")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -5,7 +5,8 @@ Removed:
 - ``authtoken.TokenProxy``: its list shows every user's API key; tokens are the user's own business
   (``/api/v1/tokens/``), and revoking someone's is done by disabling the account.
 - ``axes.*``: login failures and lockouts are security records, for the security and audit
-  administrators, not for the system administrator (``manage.py axes_reset`` unlocks).
+  administrators, not for the system administrator (the security administrator lifts lockouts at
+  ``/accounts/lockouts/``).
 
 Kept, with role-based permissions and audited saves: the Celery beat schedule (django-celery-beat), which
 is editable data of the system administrator.

@@ -34,6 +34,21 @@ KNOWN_OFFENDERS = {
     ("portal/notifications/selectors.py",
      'return list(PeriodicTask.objects.select_related("crontab", "interval").order_by("name"))'):
         "django-celery-beat's own model: no tenancy to declare; schedule() asks scope.may_see_schedule first",
+    ("portal/accounts/selectors.py", "return (AccessAttempt.objects.filter(attempt_time__gte=since)"):
+        "django-axes' own model: no tenancy to declare; account_lockouts() asks scope.may_unlock_accounts first",
+    # The login throttle (an axes handler): bookkeeping by client address before anyone is signed in, no
+    # tenant's data; its pages (the lockout list) read through visible_to.
+    ("portal/accounts/lockout.py",
+     "return bool(ip_address) and AddressLockout.objects.active(at).filter(ip_address=ip_address).exists()"):
+        "login throttle bookkeeping",
+    ("portal/accounts/lockout.py", 'last = AddressLockout.objects.filter(ip_address=ip_address).order_by("-locked_at").first()'):
+        "login throttle bookkeeping",
+    ("portal/accounts/lockout.py", "later_success = AccessLog.objects.filter("): "login throttle bookkeeping",
+    ("portal/accounts/lockout.py", "return (AccessFailureLog.objects.filter(ip_address=ip_address, attempt_time__gte=since)"):
+        "login throttle bookkeeping",
+    ("portal/accounts/lockout.py",
+     "return AddressLockout.objects.create(ip_address=ip_address, failures=failures, locked_at=at,"):
+        "login throttle bookkeeping",
 }
 
 

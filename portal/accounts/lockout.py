@@ -1,0 +1,110 @@
+"""Login lockout: one user name from one address (django-axes), and one address across user names.
+
+- Per user name and address (AXES_LOCKOUT_PARAMETERS): AXES_FAILURE_LIMIT failures lock that user name
+  *from that address* for AXES_COOLOFF_TIME. Nobody can lock someone else's account from their own
+  address: the owner still logs in from theirs.
+- Per address (this module): LOGIN_ADDRESS_FAILURE_LIMIT failures within LOGIN_ADDRESS_WINDOW, whatever
+  the user names, refuse every login from that address for LOGIN_ADDRESS_LOCKOUT (an AddressLockout row).
+  This stops one address spraying guesses over many accounts, each staying under the per-account limit.
+  The per-address limit is twice the per-account one, and typos followed by a successful login of the
+  same user name are forgiven, so one person's typos on their own account never shut out the colleagues
+  who share their NAT address.
+
+Failures are counted from django-axes' AccessFailureLog (one row per failed login, with its time and the
+client address computed by portal.core.middleware.client_address). Attempts refused while locked are not
+checked against the password and not counted (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False): a
+lockout runs its time and does not grow while someone keeps knocking.
+"""
+
+from datetime import timedelta
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessFailureLog, AccessLog
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.shortcuts import render
+from django.utils import timezone
+
+from .models import AddressLockout
+
+# request attribute naming what refused the login: "account" (user name and address) or "address"
+REASON_ATTR = "portal_lockout"
+
+
+def address_locked(ip_address: str | None, at=None) -> bool:
+    return bool(ip_address) and AddressLockout.objects.active(at).filter(ip_address=ip_address).exists()
+
+
+def address_failures(ip_address: str, at=None) -> int:
+    """Failed logins from the address within the window that count towards its lockout.
+
+    Not counted: failures before the address's last lockout ended, and typos forgiven by a later
+    successful login of the same user name from the same address (axes' AccessLog).
+    """
+    at = at or timezone.now()
+    since = at - settings.LOGIN_ADDRESS_WINDOW
+    last = AddressLockout.objects.filter(ip_address=ip_address).order_by("-locked_at").first()
+    if last is not None and last.ended_at > since:
+        since = last.ended_at
+    later_success = AccessLog.objects.filter(
+        ip_address=OuterRef("ip_address"), username=OuterRef("username"), attempt_time__gt=OuterRef("attempt_time"))
+    return (AccessFailureLog.objects.filter(ip_address=ip_address, attempt_time__gte=since)
+            .exclude(Exists(later_success)).count())
+
+
+@transaction.atomic
+def note_address_failure(ip_address: str | None, at=None) -> AddressLockout | None:
+    """After a failed login: lock the address out when it has reached the limit (returns the lockout)."""
+    if not ip_address:
+        return None
+    at = at or timezone.now()
+    failures = address_failures(ip_address, at)
+    if failures < settings.LOGIN_ADDRESS_FAILURE_LIMIT or address_locked(ip_address, at):
+        return None
+    return AddressLockout.objects.create(ip_address=ip_address, failures=failures, locked_at=at,
+                                         locked_until=at + settings.LOGIN_ADDRESS_LOCKOUT)
+
+
+class PortalAxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler, plus the lockout of an address across user names."""
+
+    def is_locked(self, request, credentials=None) -> bool:
+        # The address first: its lockout is the wider one, and the page should say so.
+        if address_locked(getattr(request, "axes_ip_address", None)):
+            setattr(request, REASON_ATTR, "address")
+            return True
+        if super().is_locked(request, credentials):
+            setattr(request, REASON_ATTR, "account")
+            return True
+        return False
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        refused = request is not None and getattr(request, "axes_locked_out", False)
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or refused:  # refused while locked: nothing was tried, nothing is counted
+            return
+        if request.axes_locked_out:
+            setattr(request, REASON_ATTR, "account")
+        if note_address_failure(request.axes_ip_address, request.axes_attempt_time) is not None:
+            setattr(request, REASON_ATTR, "address")
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+
+def _minutes(delta: timedelta | None) -> int:
+    return int(delta.total_seconds() // 60) if delta else 0
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The Chinese lockout page (AXES_LOCKOUT_CALLABLE), 429, for either kind of lockout."""
+    by_address = getattr(request, REASON_ATTR, "account") == "address"
+    if by_address:
+        context = {"by_address": True, "failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+                   "window_minutes": _minutes(settings.LOGIN_ADDRESS_WINDOW),
+                   "minutes": _minutes(settings.LOGIN_ADDRESS_LOCKOUT)}
+    else:
+        context = {"by_address": False, "failure_limit": settings.AXES_FAILURE_LIMIT,
+                   "minutes": _minutes(get_cool_off(request))}
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
