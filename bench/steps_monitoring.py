@@ -139,7 +139,7 @@ def api_filings(ctx: Context) -> None:
     """Filings per second through POST /api/v1/filings/batch/ (batches of 1,000, full validation, token auth)."""
     from django.urls import Resolver404, resolve
 
-    from monitoring.exchange import services as exchange
+    from portal.accounts import services as account_services
     from portal.audit.context import origin
     from portal.enterprises.models import Enterprise
 
@@ -148,7 +148,7 @@ def api_filings(ctx: Context) -> None:
     except Resolver404:
         raise Skip(f"{BATCH_PATH} is not routed") from None
     with origin("cli"):
-        system, _token = exchange.create_exchange_system(name="bench-exchange", region=ctx.province)
+        system, _token = account_services.create_exchange_system(name="bench-exchange", region=ctx.province)
     enterprises = list(Enterprise.objects.order_by("id").values_list("credit_code", "industry__is_industrial")
                        [:MAX_ENTERPRISES])
     run = api_filings_per_s(token_client_factory, user=system, enterprises=enterprises,

@@ -11,7 +11,6 @@ its outcomes into answers:
 - ``idempotent``: the ``Idempotency-Key`` contract (same key and body → the stored answer; same key,
   other body → ``KeyReused``);
 - ``filing_list`` / ``approved_filings``: the reads, starting from ``Filing.objects.visible_to``;
-- ``create_exchange_system``: the account of a region's system (role ``exchange``) and its API token.
 """
 
 import hashlib
@@ -26,15 +25,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from monitoring import periods, services
 from monitoring.models import Filing, FilingStatus, IdempotencyRecord, Period
 from monitoring.validation import parse_payload
-from portal.accounts.models import Role, User
 from portal.accounts.scoping import within
-from portal.audit import services as audit
-from portal.audit.models import AuditEntry
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
 
@@ -284,49 +279,3 @@ def approved_filings(*, user, region: Region, period: Period):
 def visible_region(*, user, code: str) -> Region | None:
     """The region with this code if the user may see it (unknown and foreign look the same: None)."""
     return Region.objects.visible_to(user).filter(code=str(code).strip()).first()
-
-
-# ------------------------------------------------------------------------------------------------
-# Exchange system accounts
-# ------------------------------------------------------------------------------------------------
-
-MAX_NAME = 60  # the audit channel is "api:<name>", at most 64 characters
-
-
-@transaction.atomic
-def create_exchange_system(*, name: str, region: Region, full_name: str = "") -> tuple[User, Token]:
-    """The account of a region's own monitoring system: role ``exchange``, API only (no usable password).
-
-    Its requests are recorded with channel ``api:<name>``. Returns the user and its new API token.
-    """
-    from django.contrib.auth.validators import UnicodeUsernameValidator
-
-    name = (name or "").strip()
-    if not name or len(name) > MAX_NAME:
-        raise ValidationError({"name": _("系统名称应为1至%(n)d个字符。") % {"n": MAX_NAME}})
-    UnicodeUsernameValidator()(name)
-    if User.objects.filter(username__iexact=name).exists():
-        raise ValidationError({"name": _("该名称已被使用。")})
-    user = User(username=name, full_name=full_name or _("%(region)s数据交换系统") % {"region": region.name},
-                role=Role.EXCHANGE, region=region)
-    user.set_unusable_password()
-    user.save()
-    audit.record(actor=None, action=AuditEntry.Action.CREATE, obj=user, region_path=region.path,
-                 changes={"username": [None, name], "role": [None, Role.EXCHANGE], "region": [None, region.code]},
-                 note=_("数据交换系统"))
-    return user, issue_exchange_token(user=user)
-
-
-@transaction.atomic
-def issue_exchange_token(*, user: User) -> Token:
-    """A new API token for an exchange system, replacing (and so revoking) its previous one."""
-    if user.role != Role.EXCHANGE:
-        raise ValidationError(_("该账号不是数据交换系统。"))
-    replaced = Token.objects.filter(user=user).delete()[0] > 0
-    token = Token.objects.create(user=user)
-    audit.record(actor=None, action=AuditEntry.Action.CREATE, model="authtoken.Token", object_id=str(user.pk),
-                 object_repr=_("%(user)s 的 API 令牌") % {"user": user.get_username()},
-                 region_path=user.region.path if user.region_id else "",
-                 note=_("重新生成,原令牌已作废") if replaced else "")
-    return token
-

@@ -6,6 +6,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +18,7 @@ from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.enterprises.credit_code import validate_credit_code
 from portal.enterprises.models import Enterprise
+from portal.regions.models import Region
 
 from .models import ADMIN_ROLES, AddressLockout, EnterpriseRegistration, Role, User, UserSession
 from .scoping import scope_for
@@ -347,3 +349,47 @@ def release_address_lockout(*, actor: User, ip_address: str) -> AddressLockout:
                  changes={"locked_until": [lockout.locked_until.isoformat(), now.isoformat()]},
                  note=_("解除来源地址 %(ip)s 的登录锁定") % {"ip": ip_address})
     return lockout
+
+
+# ------------------------------------------------------------------------------------------------
+# Exchange system accounts
+# ------------------------------------------------------------------------------------------------
+
+MAX_NAME = 60  # the audit channel is "api:<name>", at most 64 characters
+
+
+@transaction.atomic
+def create_exchange_system(*, name: str, region: Region, full_name: str = "") -> tuple[User, Token]:
+    """The account of a region's own monitoring system: role ``exchange``, API only (no usable password).
+
+    Its requests are recorded with channel ``api:<name>``. Returns the user and its new API token.
+    """
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise ValidationError({"name": _("系统名称应为1至%(n)d个字符。") % {"n": MAX_NAME}})
+    UnicodeUsernameValidator()(name)
+    if User.objects.filter(username__iexact=name).exists():
+        raise ValidationError({"name": _("该名称已被使用。")})
+    user = User(username=name, full_name=full_name or _("%(region)s数据交换系统") % {"region": region.name},
+                role=Role.EXCHANGE, region=region)
+    user.set_unusable_password()
+    user.save()
+    audit.record(actor=None, action=AuditEntry.Action.CREATE, obj=user, region_path=region.path,
+                 changes={"username": [None, name], "role": [None, Role.EXCHANGE], "region": [None, region.code]},
+                 note=_("数据交换系统"))
+    return user, issue_exchange_token(user=user)
+
+
+@transaction.atomic
+def issue_exchange_token(*, user: User) -> Token:
+    """A new API token for an exchange system, replacing (and so revoking) its previous one."""
+    if user.role != Role.EXCHANGE:
+        raise ValidationError(_("该账号不是数据交换系统。"))
+    replaced = Token.objects.filter(user=user).delete()[0] > 0
+    token = Token.objects.create(user=user)
+    audit.record(actor=None, action=AuditEntry.Action.CREATE, model="authtoken.Token", object_id=str(user.pk),
+                 object_repr=_("%(user)s 的 API 令牌") % {"user": user.get_username()},
+                 region_path=user.region.path if user.region_id else "",
+                 note=_("重新生成,原令牌已作废") if replaced else "")
+    return token
+

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from monitoring import services
 from monitoring.exchange import services as exchange
 from monitoring.models import Filing, FilingEvent, FilingProduct, FilingStatus, IdempotencyRecord
+from portal.accounts import services as account_services
 from portal.accounts.models import Role, User
 from portal.audit.models import AuditEntry
 from portal.enterprises.models import Industry
@@ -75,13 +76,13 @@ def period(db):
 @pytest.fixture
 def haian_system(world):
     """The exchange system of 海安市 and an API client authenticated with its token."""
-    user, token = exchange.create_exchange_system(name="haian-sys", region=world.haian)
+    user, token = account_services.create_exchange_system(name="haian-sys", region=world.haian)
     return user, token_client(token.key)
 
 
 @pytest.fixture
 def rugao_system(world):
-    user, token = exchange.create_exchange_system(name="rugao-sys", region=world.rugao)
+    user, token = account_services.create_exchange_system(name="rugao-sys", region=world.rugao)
     return user, token_client(token.key)
 
 

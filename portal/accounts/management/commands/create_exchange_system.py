@@ -9,7 +9,7 @@ one stops working at once).
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.exchange import services as exchange
+from portal.accounts import services as accounts
 from portal.accounts.models import Role, User
 from portal.audit import context
 from portal.regions.models import Region
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 user = User.objects.filter(username=name, role=Role.EXCHANGE).first()
                 if user is None:
                     raise CommandError(f"no exchange system named {name!r}")
-                token = exchange.issue_exchange_token(user=user)
+                token = accounts.issue_exchange_token(user=user)
                 self.stdout.write(f"new API token of exchange system {name} (the previous one is revoked):")
                 self.stdout.write(token.key)
                 return
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             if place is None:
                 raise CommandError(f"unknown region code {region!r}")
             try:
-                user, token = exchange.create_exchange_system(name=name, region=place, full_name=full_name)
+                user, token = accounts.create_exchange_system(name=name, region=place, full_name=full_name)
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(f"created exchange system {user.username} for {place.code} {place.name} "
