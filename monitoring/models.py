@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.indicators import INDICATORS, SURVEY
@@ -46,9 +47,14 @@ class Period(models.Model):
         """Filing opens the day after the month ends."""
         return date.fromordinal(self.month_end.toordinal() + 1)
 
+    def is_closed(self, today: date | None = None) -> bool:
+        """Closed once its review deadline has passed, whether or not the scheduled job has run: a filing of a
+        closed period reopens only through an unlock (Filing.reopened). The job only records and notifies."""
+        return self.locked_at is not None or (today or timezone.localdate()) > self.review_deadline
+
     @property
     def is_locked(self) -> bool:
-        return self.locked_at is not None
+        return self.is_closed()
 
     def previous(self) -> tuple[int, int]:
         return (self.year, self.month - 1) if self.month > 1 else (self.year - 1, 12)
@@ -101,7 +107,8 @@ class Filing(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    tenancy = InRegion("region_path", enterprise="enterprise_id", exchange_changes=True, history="enterprise")
+    tenancy = InRegion("region_path", enterprise="enterprise_id", changeable=True, exchange_changes=True,
+                       history="enterprise")
     objects = FilingQuerySet.as_manager()
 
     class Meta:
@@ -161,6 +168,7 @@ class FilingEvent(models.Model):
         RETURN = "return", _("退回")
         APPROVE = "approve", _("审核通过")
         UNLOCK = "unlock", _("解锁")
+        WITHDRAW = "withdraw", _("撤回")
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring import periods
+from monitoring import periods, states
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
 from monitoring.reminders import services as reminders
@@ -27,7 +27,6 @@ from portal.enterprises.models import Enterprise
 
 CONTENT_FIELDS = (*(i.code for i in INDICATORS), *(q.field_name for q in SURVEY),
                   "difficulties", "difficulties_text", "explanations")
-EDITABLE = (FilingStatus.DRAFT, FilingStatus.RETURNED, FilingStatus.SUBMITTED)
 
 
 def _plain(value):
@@ -101,137 +100,154 @@ def file_batch(*, actor, period: Period, items: list[tuple[Enterprise, dict, Res
     """Save (draft) or submit filings for one period. Items carry already typed data and any parse errors.
 
     All-or-nothing per item: a rejected item writes nothing; the others are written in one transaction.
-    With ``dry_run`` nothing is written and the outcomes say what would happen.
+    With ``dry_run`` nothing is written and the outcomes say what would happen. The steps: who may file
+    (``_check_can_file``), the period open, the batch loaded in a few queries (``_Batch``), each item decided
+    against the state table (``_decide``), the writes in bulk (``_Writes.flush``).
     """
-    enterprises = [e for e, _d, _r in items]
-    on_behalf = _check_can_file(actor, enterprises)
+    on_behalf = _check_can_file(actor, [e for e, _d, _r in items])
     today = timezone.localdate()
     if not periods.is_open(period, today):
         raise ValidationError(_("%(period)s尚未结束,不能报送。") % {"period": period})
-    now = timezone.now()
-    origin = audit_context.current()
-    channel = (origin.channel if origin.channel != "api" else f"api:{actor.username}")[:64]  # the columns' length
+    act = FilingEvent.Action.SUBMIT if submit else FilingEvent.Action.SAVE
+    writes = _Writes(actor=actor, period=period, act=act, on_behalf=on_behalf)
     with transaction.atomic():
-        existing = {
-            f.enterprise_id: f
-            for f in Filing.objects.select_for_update().filter(period=period, enterprise_id__in=[e.id for e in enterprises])
-        }
-        contexts = build_contexts(enterprises, period) if submit else {}
-        existing_products: dict[int, list] = {}
+        batch = _Batch.load(period, [e for e, _d, _r in items], submit=submit)
+        closed = period.is_closed(today)
+        outcomes = [_decide(batch, enterprise, data, parsed or Result(), act=act, period=period, closed=closed)
+                    for enterprise, data, parsed in items]
+        if not dry_run:
+            for out, (_enterprise, data, _parsed) in zip(outcomes, items, strict=True):
+                if out.outcome in ("created", "updated"):
+                    writes.add(out, data, batch.products.get(out.filing.pk, []) if out.filing else [])
+            writes.flush()
+    return outcomes
+
+
+@dataclass
+class _Batch:
+    """What deciding a batch needs, loaded in a handful of queries whatever its size."""
+
+    existing: dict[int, Filing]
+    products: dict[int, list]
+    contexts: dict
+
+    @classmethod
+    def load(cls, period: Period, enterprises: list[Enterprise], *, submit: bool) -> "_Batch":
+        existing = {f.enterprise_id: f for f in Filing.objects.select_for_update().filter(
+            period=period, enterprise_id__in=[e.id for e in enterprises])}
+        products: dict[int, list] = {}
         for p in FilingProduct.objects.filter(filing__in=existing.values()).order_by("position"):
-            existing_products.setdefault(p.filing_id, []).append(p)
+            products.setdefault(p.filing_id, []).append(p)
+        return cls(existing=existing, products=products, contexts=build_contexts(enterprises, period) if submit else {})
 
-        outcomes, creates, updates, events, audits = [], [], [], [], []
-        for enterprise, data, parsed in items:
-            out = Outcome(enterprise=enterprise)
-            outcomes.append(out)
-            filing = existing.get(enterprise.id)
-            if filing is not None:
-                filing.enterprise = enterprise  # already loaded: no query per row (audit repr, events)
-            out.filing = filing
-            result = parsed or Result()
-            # Approved or locked: a change is refused below, but the same content sent again (a region's
-            # system re-sending its month) is simply "unchanged", as for any other filing.
-            frozen = filing is not None and (filing.status == FilingStatus.APPROVED or (
-                period.is_locked and not filing.reopened and filing.status == FilingStatus.SUBMITTED))
-            if frozen and submit and result.ok and filing.content_hash == content_hash(content_of(data)):
-                out.outcome = "unchanged"
-                continue
-            if filing is not None and filing.status == FilingStatus.APPROVED:
-                out.outcome, out.conflict = "rejected", True
-                out.errors = {"non_field_errors": [_("该报表已审核通过,不能再修改;如需更正请联系上级主管部门解锁。")]}
-                continue
-            if period.is_locked and not (filing and filing.reopened):
-                out.outcome, out.conflict = "rejected", True
-                out.errors = {"non_field_errors": [_("%(period)s已锁定,不能再报送;如需补报请联系上级主管部门解锁。") % {
-                    "period": period}]}
-                continue
-            if submit:
-                result = validate(data, contexts[enterprise.id], result)
-                missing = result.unexplained(data.get("explanations") or {})
-                if result.ok and missing:
-                    for w in missing:
-                        result.error(f"explanations.{w['code']}", _("请对预警“%(msg)s”填写说明。") % {"msg": w["message"]})
-            out.warnings = result.warnings
-            if not result.ok:
-                out.outcome, out.errors = "rejected", result.errors
-                continue
-            content = content_of(data)
-            digest = content_hash(content)
-            target_status = FilingStatus.SUBMITTED if submit else FilingStatus.DRAFT
-            if filing is not None:
-                same_state = filing.status == target_status or (
-                    not submit and filing.status in (FilingStatus.SUBMITTED, FilingStatus.RETURNED))
-                if filing.content_hash == digest and same_state:
-                    out.outcome = "unchanged"
-                    continue
-                if not submit and filing.status == FilingStatus.SUBMITTED:
-                    out.outcome, out.conflict = "rejected", True
-                    out.errors = {"non_field_errors": [_("报表已报送,修改后请直接重新报送。")]}
-                    continue
-            out.outcome = "created" if filing is None else "updated"
-            if dry_run:
-                continue
-            is_new = filing is None
-            if is_new:
-                filing = Filing(enterprise=enterprise, period=period, county_id=enterprise.region_id,
-                                city_id=enterprise.region.parent_id, region_path=enterprise.region_path)
-                out.filing = filing
-            before = filing_content(filing, existing_products.get(filing.pk, [])) if not is_new else {}
-            for name in CONTENT_FIELDS:
-                setattr(filing, name, data.get(name) if name not in ("difficulties", "explanations")
-                        else content[name])
-            filing.size_class, filing.industry_code = enterprise.size_class, enterprise.industry.code
-            filing.content_hash, filing.channel, filing.filed_by = digest, channel, actor
-            filing.on_behalf = on_behalf
-            filing.warnings = result.warnings
-            if submit:
-                filing.status, filing.version = FilingStatus.SUBMITTED, filing.version + 1
-                filing.submitted_at = now
-                if filing.first_submitted_at is None:  # timeliness is recorded once, never overwritten
-                    filing.first_submitted_at = now
-                    filing.on_time, filing.days_late = periods.lateness(period.enterprise_deadline, now)
-            elif filing.status != FilingStatus.RETURNED:
-                filing.status = FilingStatus.DRAFT
-            (creates if is_new else updates).append((filing, data))
-            events.append((filing, FilingEvent(
-                action=FilingEvent.Action.SUBMIT if submit else FilingEvent.Action.SAVE, version=filing.version,
-                actor=actor, actor_name=actor.get_username(), channel=channel, on_behalf=on_behalf,
-                content=content if submit else None)))
-            audits.append((filing, "create" if is_new else "update", audit.diff(before, content) if not is_new else {}))
 
-        if dry_run or not (creates or updates):
-            return outcomes
-        Filing.objects.bulk_create([f for f, _d in creates], batch_size=1000)
-        _fill_ids(creates, period)
-        if updates:
-            Filing.objects.bulk_update(
-                [f for f, _d in updates],
-                [*CONTENT_FIELDS, "status", "version", "submitted_at", "first_submitted_at", "on_time", "days_late",
-                 "content_hash", "channel", "filed_by", "on_behalf", "warnings", "size_class", "industry_code",
-                 "updated_at"],
-                batch_size=1000,
-            )
-        touched = [f for f, _d in creates + updates]
-        FilingProduct.objects.filter(filing__in=[f for f, _d in updates]).delete()
+def _rejected(out: Outcome, message: str, *, conflict: bool = True) -> Outcome:
+    out.outcome, out.conflict = "rejected", conflict
+    out.errors = {"non_field_errors": [str(message)]}
+    return out
+
+
+def _decide(batch: _Batch, enterprise: Enterprise, data: dict, result: Result, *, act: str, period: Period,
+            closed: bool) -> Outcome:
+    """One item's outcome (created / updated / unchanged / rejected) by the state table; writes nothing."""
+    out = Outcome(enterprise=enterprise)
+    filing = out.filing = batch.existing.get(enterprise.id)
+    if filing is not None:
+        filing.enterprise = enterprise  # already loaded: no query per row (audit repr, events)
+    status = filing.status if filing is not None else None
+    closed = closed and not (filing is not None and filing.reopened)
+    same = result.ok and filing is not None and filing.content_hash == content_hash(content_of(data))
+    # Approved or closed: a change is refused, but the same content sent again (a region's system re-sending
+    # its month) is simply "unchanged", as for any other filing.
+    if same and (states.is_noop(status, act) or (act == FilingEvent.Action.SUBMIT and (
+            status == FilingStatus.APPROVED or (closed and status == FilingStatus.SUBMITTED)))):
+        out.outcome = "unchanged"
+        return out
+    if closed:
+        return _rejected(out, _("%(period)s已锁定,不能再报送;如需补报请联系上级主管部门解锁。") % {"period": period})
+    try:
+        states.next_status(status, act)
+    except Conflict as exc:
+        return _rejected(out, str(exc))
+    if act == FilingEvent.Action.SUBMIT:
+        result = validate(data, batch.contexts[enterprise.id], result)
+        for w in result.unexplained(data.get("explanations") or {}) if result.ok else []:
+            result.error(f"explanations.{w['code']}", _("请对预警“%(msg)s”填写说明。") % {"msg": w["message"]})
+    out.warnings = result.warnings
+    if not result.ok:
+        out.outcome, out.errors = "rejected", result.errors
+        return out
+    out.outcome = "created" if filing is None else "updated"
+    return out
+
+
+class _Writes:
+    """The batch's writes, gathered item by item and flushed in bulk: filings, products, events, audit rows."""
+
+    FIELDS = [*CONTENT_FIELDS, "status", "version", "submitted_at", "first_submitted_at", "on_time", "days_late",
+              "content_hash", "channel", "filed_by", "on_behalf", "warnings", "size_class", "industry_code",
+              "updated_at"]
+
+    def __init__(self, *, actor, period: Period, act: str, on_behalf: bool):
+        self.actor, self.period, self.act, self.on_behalf = actor, period, act, on_behalf
+        self.now = timezone.now()
+        origin = audit_context.current()
+        # The filing and its events name the system that sent it (api:<name>); the audit trail keeps its
+        # own vocabulary (the origin's channel).
+        self.channel = (origin.channel if origin.channel != "api" else f"api:{actor.username}")[:64]
+        self.creates: list[tuple[Filing, dict]] = []
+        self.updates: list[tuple[Filing, dict]] = []
+        self.events: list[FilingEvent] = []
+        self.audits: list[tuple[Filing, bool, dict]] = []
+
+    def add(self, out: Outcome, data: dict, old_products: list) -> None:
+        enterprise, filing = out.enterprise, out.filing
+        is_new = filing is None
+        if is_new:
+            filing = out.filing = Filing(enterprise=enterprise, period=self.period, county_id=enterprise.region_id,
+                                         city_id=enterprise.region.parent_id, region_path=enterprise.region_path)
+        before = {} if is_new else filing_content(filing, old_products)
+        content = content_of(data)
+        for name in CONTENT_FIELDS:
+            setattr(filing, name, data.get(name) if name not in ("difficulties", "explanations") else content[name])
+        filing.size_class, filing.industry_code = enterprise.size_class, enterprise.industry.code
+        filing.content_hash, filing.channel, filing.filed_by = content_hash(content), self.channel, self.actor
+        filing.on_behalf, filing.warnings = self.on_behalf, out.warnings
+        filing.status = states.next_status(None if is_new else filing.status, self.act)
+        if self.act == FilingEvent.Action.SUBMIT:
+            filing.version, filing.submitted_at = filing.version + 1, self.now
+            if filing.first_submitted_at is None:  # timeliness is recorded once, never overwritten
+                filing.first_submitted_at = self.now
+                filing.on_time, filing.days_late = periods.lateness(self.period.enterprise_deadline, self.now)
+        (self.creates if is_new else self.updates).append((filing, data))
+        self.events.append(FilingEvent(
+            filing=filing, action=self.act, version=filing.version, actor=self.actor,
+            actor_name=self.actor.get_username(), channel=self.channel, on_behalf=self.on_behalf,
+            content=content if self.act == FilingEvent.Action.SUBMIT else None))
+        self.audits.append((filing, is_new, {} if is_new else audit.diff(before, content)))
+
+    def flush(self) -> None:
+        if not (self.creates or self.updates):
+            return
+        Filing.objects.bulk_create([f for f, _d in self.creates], batch_size=1000)
+        _fill_ids(self.creates, self.period)
+        if self.updates:
+            Filing.objects.bulk_update([f for f, _d in self.updates], self.FIELDS, batch_size=1000)
+        FilingProduct.objects.filter(filing__in=[f for f, _d in self.updates]).delete()
         FilingProduct.objects.bulk_create([
             FilingProduct(filing=f, position=i, name=p["name"], unit=p["unit"], production=p["production"],
                           sales=p["sales"], inventory=p["inventory"])
-            for f, d in creates + updates for i, p in enumerate(d.get("products") or [])
+            for f, d in self.creates + self.updates for i, p in enumerate(d.get("products") or [])
         ], batch_size=2000)
-        for filing, event in events:
-            event.filing = filing
-        FilingEvent.objects.bulk_create([e for _f, e in events], batch_size=1000)
-        AuditEntry.objects.bulk_create([
-            AuditEntry(actor=actor, actor_name=actor.get_username(), ip_address=origin.ip_address, channel=channel,
-                       action=AuditEntry.Action.CREATE if kind == "create" else AuditEntry.Action.UPDATE,
-                       model="monitoring.Filing", object_id=str(f.pk), object_repr=f"{f.enterprise.name} {period}",
-                       region_path=f.region_path, enterprise_id=f.enterprise_id, changes=changes,
-                       note=_("代报") if on_behalf else "")
-            for f, kind, changes in audits
-        ], batch_size=1000)
-        del touched
-    return outcomes
+        for event in self.events:
+            event.filing_id = event.filing.pk
+        FilingEvent.objects.bulk_create(self.events, batch_size=1000)
+        audit.record_many(
+            audit.entry(actor=self.actor, action=AuditEntry.Action.CREATE if is_new else AuditEntry.Action.UPDATE,
+                        model="monitoring.Filing", object_id=str(f.pk),
+                        object_repr=f"{f.enterprise.name} {self.period}", region_path=f.region_path,
+                        enterprise_id=f.enterprise_id, changes=changes, note=_("代报") if self.on_behalf else "")
+            for f, is_new, changes in self.audits)
 
 
 def _fill_ids(creates, period):
@@ -252,6 +268,26 @@ def file_one(*, actor, enterprise: Enterprise, period: Period, data: dict, submi
     if outcome.outcome == "rejected":
         raise ValidationError(outcome.errors)
     return outcome
+
+
+@transaction.atomic
+def withdraw_filing(*, actor, filing: Filing) -> Filing:
+    """The enterprise takes back a submission nobody has reviewed yet, to correct it: a draft again (recorded).
+    Timeliness stays as first recorded; the next submission is a new version."""
+    scope = scope_for(actor)
+    if not (scope.is_enterprise and scope.may_file_for(filing.enterprise)):
+        raise PermissionDenied(_("只有企业本身可以撤回报表。"))
+    filing = Filing.objects.select_for_update().select_related("period", "enterprise").get(pk=filing.pk)
+    if filing.period.is_closed() and not filing.reopened:
+        raise Conflict(_("%(period)s已锁定,不能撤回。") % {"period": filing.period})
+    before = filing.status
+    filing.status = states.next_status(filing.status, FilingEvent.Action.WITHDRAW)
+    filing.save(update_fields=["status", "updated_at"])
+    _event(filing, FilingEvent.Action.WITHDRAW, actor)
+    audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=filing,
+                 object_repr=f"{filing.enterprise} {filing.period}", enterprise_id=filing.enterprise_id,
+                 changes={"status": [before, filing.status]}, note=_("企业撤回报送"))
+    return filing
 
 
 # ------------------------------------------------------------------------------------------------
@@ -285,7 +321,8 @@ def return_filing(*, actor, filing: Filing, reason: str, fields: list[str] = ())
     unknown = [f for f in fields if f not in valid]
     if unknown:
         raise ValidationError({"fields": _("未知字段:%(f)s") % {"f": "、".join(unknown)}})
-    filing.status, filing.return_reason, filing.return_fields = FilingStatus.RETURNED, reason, list(fields)
+    filing.status = states.next_status(filing.status, FilingEvent.Action.RETURN)
+    filing.return_reason, filing.return_fields = reason, list(fields)
     filing.returned_version, filing.reviewed_at, filing.reviewed_by = filing.version, timezone.now(), actor
     filing.save(update_fields=["status", "return_reason", "return_fields", "returned_version", "reviewed_at",
                                "reviewed_by", "updated_at"])
@@ -299,7 +336,8 @@ def return_filing(*, actor, filing: Filing, reason: str, fields: list[str] = ())
 @transaction.atomic
 def approve_filing(*, actor, filing: Filing) -> Filing:
     filing = _reviewable(actor, filing)
-    filing.status, filing.reviewed_at, filing.reviewed_by = FilingStatus.APPROVED, timezone.now(), actor
+    filing.status = states.next_status(filing.status, FilingEvent.Action.APPROVE)
+    filing.reviewed_at, filing.reviewed_by = timezone.now(), actor
     filing.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
     _event(filing, FilingEvent.Action.APPROVE, actor)
     audit.record(actor=actor, action=AuditEntry.Action.APPROVE, obj=filing,
@@ -331,8 +369,9 @@ def unlock_filing(*, actor, filing: Filing, reason: str) -> Filing:
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     before = filing.status
     filing.reopened = True
-    if filing.status == FilingStatus.APPROVED:
-        filing.status, filing.return_reason, filing.returned_version = FilingStatus.RETURNED, reason, filing.version
+    filing.status = states.next_status(filing.status, FilingEvent.Action.UNLOCK)
+    if before == FilingStatus.APPROVED:
+        filing.return_reason, filing.returned_version = reason, filing.version
     filing.save(update_fields=["reopened", "status", "return_reason", "returned_version", "updated_at"])
     _event(filing, FilingEvent.Action.UNLOCK, actor, reason)
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=filing, enterprise_id=filing.enterprise_id,

@@ -15,7 +15,7 @@ from monitoring.forms import DeadlineForm, FilingForm, ProductFormSet, ReasonFor
 from monitoring.indicators import INDICATORS, SURVEY, Kind
 from monitoring.models import CountyReport, FilingStatus, Period
 from portal.accounts.scoping import scope_for
-from portal.core.exceptions import Conflict
+from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
 from portal.core.forms import apply_errors
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
@@ -213,10 +213,8 @@ def filing_detail(request, pk: int):
                 messages.success(request, _("已解锁,企业可以更正后重新报送。"))
             else:
                 raise Http404
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except Conflict as exc:
-            messages.error(request, str(exc))
+        except APP_ERRORS as exc:
+            show_errors(request, exc)
         else:
             return redirect("monitoring:filing_detail", pk=filing.pk)
     compare = selectors.comparison_values(enterprise=filing.enterprise, period=filing.period)
@@ -257,12 +255,8 @@ def status(request):
 def report_up(request):
     user = _official(request)
     period = _period_from_query(request)
-    try:
-        services.report_county(actor=user, period=period)
-    except (ValidationError, Conflict) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("已向市级主管部门上报%(period)s数据。") % {"period": period})
+    attempt(request, lambda: services.report_county(actor=user, period=period),
+            success=_("已向市级主管部门上报%(period)s数据。") % {"period": period})
     return redirect(f"{_url('monitoring:review_queue')}?period={period.year}-{period.month}")
 
 
@@ -274,14 +268,11 @@ def return_county(request, pk: int):
     if report is None:
         raise Http404
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写退回理由。"))
-        services.return_county(actor=user, report=report, reason=form.cleaned_data["reason"])
-    except (ValidationError, Conflict) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    if not form.is_valid():
+        messages.error(request, _("请填写退回理由。"))
     else:
-        messages.success(request, _("已退回%(county)s的上报。") % {"county": report.county.name})
+        attempt(request, lambda: services.return_county(actor=user, report=report, reason=form.cleaned_data["reason"]),
+                success=_("已退回%(county)s的上报。") % {"county": report.county.name})
     p = report.period
     return redirect(f"{_url('monitoring:status')}?period={p.year}-{p.month}&region={report.county.parent.code}")
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from monitoring.bulletins import services as bulletins
-from portal.core.exceptions import Conflict
+from portal.core.exceptions import attempt
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.tasking import queue_tracked
 
@@ -98,10 +98,6 @@ def bulletin_xlsx(request, pk: int):
 @require_POST
 def bulletin_publish(request, pk: int):
     bulletin = _bulletin(request, pk)
-    try:
-        bulletins.publish_bulletin(actor=request.user, bulletin=bulletin)
-    except Conflict as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("季度通报已发布,已在通知公告中公布并通知各地。"))
+    attempt(request, lambda: bulletins.publish_bulletin(actor=request.user, bulletin=bulletin),
+            success=_("季度通报已发布,已在通知公告中公布并通知各地。"))
     return redirect("monitoring:bulletin_detail", pk=bulletin.pk)

@@ -16,6 +16,8 @@ checked against the password and not counted (AXES_RESET_COOL_OFF_ON_FAILURE_DUR
 lockout runs its time and does not grow while someone keeps knocking.
 """
 
+import ipaddress
+import logging
 from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -31,6 +33,28 @@ from .models import AddressLockout
 
 # request attribute naming what refused the login: "account" (user name and address) or "address"
 REASON_ATTR = "portal_lockout"
+
+logger = logging.getLogger(__name__)
+# Where a reverse proxy of our own can be (RFC 1918, unique local IPv6).
+LOCAL_NETWORKS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]
+
+
+def forwards_for_others(request) -> bool:
+    """The address seen is a proxy on our own network that forwards for others but is not in TRUSTED_PROXIES
+    (a private or loopback address sending X-Forwarded-For): locking it would lock every client behind it out of
+    the portal, so it is not address-locked (the per-account lockout still applies) and the misconfiguration is
+    logged. An address on the internet cannot pass as private, so a forged header gains an attacker nothing."""
+    if not request.META.get("HTTP_X_FORWARDED_FOR"):
+        return False
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    if address.is_loopback or any(address in net for net in LOCAL_NETWORKS if net.version == address.version):
+        logger.warning("login failure from %s, which forwards for others but is not in TRUSTED_PROXIES: "
+                       "no address lockout (set TRUSTED_PROXIES, docs/operations.md)", address)
+        return True
+    return False
 
 
 def address_locked(ip_address: str | None, at=None) -> bool:
@@ -87,6 +111,8 @@ class PortalAxesHandler(AxesDatabaseHandler):
             return
         if request.axes_locked_out:
             setattr(request, REASON_ATTR, "account")
+        if forwards_for_others(request):
+            return
         if note_address_failure(request.axes_ip_address, request.axes_attempt_time) is not None:
             setattr(request, REASON_ATTR, "address")
             request.axes_locked_out = True

@@ -304,9 +304,8 @@ class Rule:
         raise NotImplementedError
 
     def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
-        if scope.is_exchange or scope.acting_system:
-            return qs.none()
-        return self.view(scope, qs)
+        """Nothing is changeable unless the rule says how: a model opts in by its rule's own ``change``."""
+        return qs.none()
 
 
 class InRegion(Rule):
@@ -316,12 +315,16 @@ class InRegion(Rule):
     ``enterprise``: the lookup of the row's enterprise id, for an information officer (None: officers see none);
     ``officials_only``: exchange systems and officers read none (registrations, analysis reports);
     ``ancestors``: officials also read the rows of the regions above theirs (bulletins of the levels above);
+    ``changeable``: those who read a row may change it (else ``changeable_by`` gives nothing);
+    ``exchange_changes``: exchange systems too;
     ``history``: the foreign key to the enterprise whose history these rows are (``Scope.with_history``).
     """
 
     def __init__(self, path: str = "region_path", *, enterprise: str | None = None, officials_only: bool = False,
-                 ancestors: bool = False, exchange_changes: bool = False, history: str | None = None):
+                 ancestors: bool = False, changeable: bool = False, exchange_changes: bool = False,
+                 history: str | None = None):
         self.path = path
+        self.changeable = changeable
         self.history = history
         self.enterprise = enterprise
         self.officials_only = officials_only
@@ -342,7 +345,7 @@ class InRegion(Rule):
         return qs.none()
 
     def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
-        if scope.acting_system or (scope.is_exchange and not self.exchange_changes):
+        if not self.changeable or scope.acting_system or (scope.is_exchange and not self.exchange_changes):
             return qs.none()
         return self.view(scope, qs)
 
@@ -360,6 +363,9 @@ class Granted(Rule):
         if scope.role in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
             return get_objects_for_user(scope.user, self.perm, klass=qs, accept_global_perms=False)
         return qs.none()
+
+    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+        return self.view(scope, qs)  # officials of the region, and the operator/manager granted it
 
 
 class Owned(Rule):
@@ -426,7 +432,7 @@ class Named(Rule):
     def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
         if self.change_method:
             return getattr(scope, self.change_method)(qs)
-        return super().change(scope, qs)
+        return qs.none()
 
 
 class Internal(Rule):

@@ -32,7 +32,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     return {name: getattr(instance, name) for name in fields}
 
 
-def record(
+def entry(
     *,
     actor,
     action: str,
@@ -45,13 +45,15 @@ def record(
     changes: dict | None = None,
     note: str = "",
 ) -> AuditEntry:
+    """One unsaved audit row, its origin (channel, address) from the context: what ``record`` saves and
+    ``record_many`` saves in bulk."""
     origin = context.current()
     if obj is not None:
         model = model or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
         region_path = region_path or getattr(obj, "region_path", "") or getattr(getattr(obj, "region", None), "path", "")
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(actor.get_username() if getattr(actor, "pk", None) else origin.channel)[:150],
         ip_address=origin.ip_address,
@@ -65,3 +67,17 @@ def record(
         changes=changes or {},
         note=note,
     )
+
+
+def record(**kwargs) -> AuditEntry:
+    """Record one act (see ``entry`` for the arguments)."""
+    row = entry(**kwargs)
+    row.save()
+    return row
+
+
+def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int:
+    """Record the acts of a batch (import, bulk filing, reclassification) in bulk: rows built by ``entry``."""
+    rows = list(entries)
+    AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

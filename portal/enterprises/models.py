@@ -145,7 +145,7 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    tenancy = InRegion("region_path", enterprise="pk", exchange_changes=False)
+    tenancy = InRegion("region_path", enterprise="pk", changeable=True)
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:

@@ -163,35 +163,15 @@ def reclassify_all(*, actor, standard=None) -> int:
             changed.append((e, e.size_class, new))
             e.size_class, e.size_standard_id = new, standard.pk
     Enterprise.objects.bulk_update([e for e, _o, _n in changed], ["size_class", "size_standard"], batch_size=2000)
-    AuditEntry.objects.bulk_create(
-        [
-            _audit_row(actor, AuditEntry.Action.BULK_UPDATE, e, {"size_class": [old, new]}, note=standard.code)
-            for e, old, new in changed
-            if old != new
-        ],
-        batch_size=2000,
-    )
+    audit.record_many(_audit_row(actor, AuditEntry.Action.BULK_UPDATE, e, {"size_class": [old, new]},
+                                 note=standard.code) for e, old, new in changed if old != new)
     return len(changed)
 
 
 def _audit_row(actor, action, enterprise, changes, note=""):
-    from portal.audit.context import current
-
-    origin = current()
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=actor.get_username() if getattr(actor, "pk", None) else origin.channel,
-        ip_address=origin.ip_address,
-        channel=origin.channel,
-        action=action,
-        model="enterprises.Enterprise",
-        object_id=str(enterprise.pk),
-        object_repr=str(enterprise)[:200],
-        region_path=enterprise.region_path,
-        enterprise_id=enterprise.pk,
-        changes=changes,
-        note=note,
-    )
+    return audit.entry(actor=actor, action=action, model="enterprises.Enterprise", object_id=str(enterprise.pk),
+                       object_repr=str(enterprise)[:200], region_path=enterprise.region_path,
+                       enterprise_id=enterprise.pk, changes=changes, note=note)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,7 +421,7 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
                       for e, c in to_create]
         audit_rows += [_audit_row(actor, AuditEntry.Action.BULK_UPDATE, e, c, note=_("批量导入"))
                        for e, c in to_update]
-        AuditEntry.objects.bulk_create(audit_rows, batch_size=2000)
+        audit.record_many(audit_rows)
     return result
 
 

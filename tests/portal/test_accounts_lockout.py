@@ -117,6 +117,22 @@ def test_a_spray_over_three_accounts_is_stopped_by_the_address_throttle(world):
     assert sign_in("rugao", address=HOME).status_code == 302
 
 
+def test_an_untrusted_proxy_on_our_network_is_not_address_locked(world, settings):
+    """TRUSTED_PROXIES left empty behind the reverse proxy: every client arrives from the proxy's private
+    address. A spray through it must not lock the whole portal out (only the accounts tried lock)."""
+    settings.TRUSTED_PROXIES = []
+    proxy = "172.18.0.1"
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT + 2):
+        sign_in(f"nobody{i}", "wrong-password", proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.{i + 10}")
+    assert not AddressLockout.objects.exists()
+    assert sign_in("prov", address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 302
+    # An address on the internet cannot pass as such a proxy by sending the header.
+    names = cycle(["haian", "rugao", "nantong"])
+    statuses = [sign_in(next(names), "wrong-password", ATTACKER, HTTP_X_FORWARDED_FOR="10.1.1.1").status_code
+                for _attempt in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT)]
+    assert statuses[-1] == 429 and AddressLockout.objects.filter(ip_address=ATTACKER).exists()
+
+
 def test_one_persons_typos_do_not_shut_out_their_office(world):
     """A county office behind one NAT address: one person locks their own account (and keeps knocking);
     their colleagues still log in."""

@@ -81,3 +81,30 @@ def test_named_predicates_follow_the_level(world):
     assert city.may_upload_analysis_reports and not province.may_upload_analysis_reports
     exchange = Scope(user=world.users["county"], region_path=world.haian.path, region_level=3)
     assert exchange.may_file_for(world.e_haian) and not exchange.may_file_for(world.e_rugao)
+
+
+CHANGEABLE = {  # the models whose rows someone may change through changeable_by, and why
+    "enterprises.Enterprise": "officials their subtree's registry; an officer their own contacts",
+    "monitoring.Filing": "the enterprise, officials on its behalf, the region's exchange system",
+    "monitoring.FilingProduct": "with its filing", "monitoring.FilingEvent": "with its filing",
+    "platforms.Platform": "officials of its region, its operator", "incubators.StartupBase": "idem, its manager",
+    "notifications.Notification": "its recipient (read marks)", "notifications.Preference": "its user",
+    "exports.ExportJob": "its owner", "exchange.IdempotencyRecord": "its user",
+    "monitoring.ExportJob": "its owner", "monitoring.IdempotencyRecord": "its user",
+    "monitoring.Period": "province staff adjust deadlines",
+}
+
+
+def test_changeable_by_gives_nothing_unless_a_model_opts_in(world):
+    from django.apps import apps
+    from django.contrib.auth.models import AnonymousUser
+
+    ours = [m for m in apps.get_models() if m.__module__.split(".")[0] in
+            ("portal", "monitoring", "platforms", "incubators", "upscaling")]
+    period = past_period(date.today().year, 3)
+    _file(world, world.e_haian, period)
+    users = [*world.users.values(), AnonymousUser(), system_viewer(world.province)]
+    opened = {m._meta.label for m in ours for u in users if m.objects.changeable_by(u).exists()}
+    assert opened <= set(CHANGEABLE), sorted(opened - set(CHANGEABLE))
+    assert not any(m.objects.changeable_by(AnonymousUser()).exists() for m in ours)
+    assert not any(m.objects.changeable_by(system_viewer(world.province)).exists() for m in ours)

@@ -1,0 +1,70 @@
+"""The filing's life as one table: which act moves a filing from which status to which.
+
+    (none) ──save──► draft ──submit──► submitted ──approve──► approved
+                      ▲  ▲               │   │ ▲                  │
+                      │  └───withdraw────┘   │ └──submit──┐       │ unlock (a level above the county)
+                      │                      return        │       ▼
+                      └──────save──────── returned ─────submit─── returned
+
+A plain table rather than a state-machine library: the filing core writes whole batches with
+``bulk_update`` (an API batch of 1,000), which per-instance transition methods would bypass; here every
+path — the form, the API, the county's import, the reviewer — asks the same table.
+
+Closing is not a status: a period closes when its review deadline passes (``periods.is_closed``), whether or
+not the scheduled job has run, and a filing of a closed period reopens only through an unlock (``reopened``).
+A resubmission is ``submit`` from ``returned``: the status values the API documents stay the same.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import FilingEvent, FilingStatus
+from portal.core.exceptions import Conflict
+
+Act = FilingEvent.Action
+S = FilingStatus
+
+TRANSITIONS: dict[tuple[str | None, str], str] = {
+    (None, Act.SAVE): S.DRAFT,
+    (None, Act.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, Act.SAVE): S.DRAFT,
+    (S.DRAFT, Act.SUBMIT): S.SUBMITTED,
+    (S.RETURNED, Act.SAVE): S.RETURNED,  # a correction in progress stays returned until it is submitted
+    (S.RETURNED, Act.SUBMIT): S.SUBMITTED,  # a resubmission
+    (S.SUBMITTED, Act.SUBMIT): S.SUBMITTED,  # corrected before anyone reviewed it: a new version
+    (S.SUBMITTED, Act.WITHDRAW): S.DRAFT,  # the enterprise takes an unreviewed submission back
+    (S.SUBMITTED, Act.RETURN): S.RETURNED,
+    (S.SUBMITTED, Act.APPROVE): S.APPROVED,
+    (S.APPROVED, Act.UNLOCK): S.RETURNED,  # reopened with the unlocking level's reason
+    (S.SUBMITTED, Act.UNLOCK): S.SUBMITTED,  # a closed period reopened for this filing
+    (S.RETURNED, Act.UNLOCK): S.RETURNED,
+    (S.DRAFT, Act.UNLOCK): S.DRAFT,
+}
+
+# Why an act is refused, by the status it meets (the default: the status named).
+REFUSALS: dict[tuple[str, str], str] = {
+    (S.APPROVED, Act.SAVE): _("该报表已审核通过,不能再修改;如需更正请联系上级主管部门解锁。"),
+    (S.APPROVED, Act.SUBMIT): _("该报表已审核通过,不能再修改;如需更正请联系上级主管部门解锁。"),
+    (S.SUBMITTED, Act.SAVE): _("报表已报送,修改后请直接重新报送。"),
+}
+
+
+def is_noop(status: str | None, act: str) -> bool:
+    """The act leaves the status as it is (the same content sent again is then "unchanged"); saving a draft
+    over a submission is one too, for the same content."""
+    return TRANSITIONS.get((status, act)) == status or (status, act) == (S.SUBMITTED, Act.SAVE)
+
+
+def allowed(status: str | None, act: str) -> bool:
+    return (status, act) in TRANSITIONS
+
+
+def next_status(status: str | None, act: str) -> str:
+    """The status ``act`` leads to from ``status``; Conflict (with the reason) when the table has no such move."""
+    try:
+        return TRANSITIONS[(status, act)]
+    except KeyError:
+        reason = REFUSALS.get((status, act))
+        if reason is None:
+            reason = _("该报表当前状态为“%(status)s”,不能%(act)s。") % {
+                "status": S(status).label if status else _("未填报"), "act": Act(act).label}
+        raise Conflict(str(reason)) from None
