@@ -87,11 +87,13 @@ def api_filings_per_s(client_factory: Callable, *, user, enterprises: list[tuple
     ``user``; ``enterprises`` are (credit code, is industrial) pairs; ``periods`` are Period objects, filed
     in order. Returns the accepted count, the rejected count and the timed seconds (requests only).
     """
+    from portal.core.periods import month_code
+
     client = client_factory(user)
     bodies = []
     for index, period in enumerate(periods, start=1):
         items = filing_items(enterprises, month_index=index, seed=seed)
-        label = f"{period.year}-{period.month:02d}"
+        label = month_code(period)
         for start in range(0, len(items), batch_size):
             bodies.append(json.dumps({"period": label, "submit": True, "items": items[start:start + batch_size]},
                                      ensure_ascii=False).encode())
@@ -131,7 +133,7 @@ def _periods_before_generated(ctx: Context) -> list:
         year, month = year - 1, month + 12
     if month == 1:  # January has no earlier month of its year to compare with: take November and December
         year, month = year - 1, 12
-    return [periods.get_period(year, month - 1), periods.get_period(year, month)]
+    return [periods.open_period(year, month - 1), periods.open_period(year, month)]
 
 
 @step("api_filings_per_s", order=400)

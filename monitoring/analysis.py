@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import Filing, FilingStatus, Period
 from portal.accounts.scoping import within
+from portal.core.periods import month_code
 from portal.regions.models import Region
 
 # Weights of the composite index (as the PMI weights its sub-indices). Costs rising is bad news for an
@@ -28,7 +29,7 @@ CODES = [i.code for i in INDICATORS]
 def counted_filings(*, user, period: Period | None = None, region: Region | None = None):
     qs = Filing.objects.visible_to(user).filter(status__in=COUNTED)
     if period is not None:
-        qs = qs.filter(period=period)
+        qs = qs.filter(period_id=period.pk)
     if region is not None:
         qs = within(qs, region)
     return qs
@@ -182,5 +183,5 @@ def diffusion_trend(*, user, region: Region, until: Period, months: int = 24) ->
           .filter(Q(period__year__gt=first // 12) | Q(period__year=first // 12, period__month__gt=first % 12))
           .filter(Q(period__year__lt=until.year) | Q(period__year=until.year, period__month__lte=until.month)))
     rows = qs.values("period__year", "period__month").annotate(**_counts()).order_by("period__year", "period__month")
-    return [{"label": f"{r['period__year']}-{r['period__month']:02d}", "n": r["overall_n"], **_indices(r)}
+    return [{"label": month_code(r["period__year"], r["period__month"]), "n": r["overall_n"], **_indices(r)}
             for r in rows]

@@ -15,14 +15,14 @@ def enterprise_panel(user):
     from monitoring.models import Filing, FilingStatus
 
     period = periods.current_filing_period()
-    filing = Filing.objects.visible_to(user).filter(period=period).only("status").first()
+    filing = Filing.objects.visible_to(user).filter(period_id=period.pk).only("status").first()
     status = filing.get_status_display() if filing else _("未填报")
     level = "ok" if filing and filing.status in (FilingStatus.SUBMITTED, FilingStatus.APPROVED) else "warn"
     if filing and filing.status == FilingStatus.RETURNED:
         level = "err"
     return {"title": _("月度填报"), "items": [
         {"label": _("%(p)s报表(%(d)s前报送)") % {"p": period, "d": period.enterprise_deadline.strftime("%m-%d")},
-         "url": reverse("monitoring:file", args=[period.year, period.month]), "count": status, "level": level},
+         "url": reverse("monitoring:file", args=[period]), "count": status, "level": level},
         {"label": _("历史报表"), "url": reverse("monitoring:my_filings"), "count": None, "level": ""},
     ]}
 
@@ -34,7 +34,7 @@ def official_panel(user):
     from monitoring.models import FilingStatus
 
     period = periods.current_filing_period()
-    q = f"?period={period.year}-{period.month}"
+    q = f"?period={periods.code(period)}"
     waiting = selectors.review_queue(user=user, period=period, status=FilingStatus.SUBMITTED).count()
     own = selectors.region_totals(user=user, period=period, region=user.region)
     expected, submitted = own.expected, own.submitted

@@ -1,4 +1,7 @@
-"""Every read of the monthly monitoring that a page, API, export or task shows. Scoped from visible_to."""
+"""Every read of the monthly monitoring that a page, API, export or task shows. Scoped from visible_to.
+
+A period's rows are filtered on ``period_id=period.pk``: for a month nobody has opened yet the pages show an
+unsaved Period (``periods.read_period``), whose NULL id matches no filing and no report."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -57,7 +60,7 @@ def periods_for_enterprise(*, user, enterprise: Enterprise, limit: int = 24) -> 
 
 
 def filing_for(*, user, enterprise: Enterprise, period: Period) -> Filing | None:
-    return (Filing.objects.visible_to(user).filter(enterprise=enterprise, period=period)
+    return (Filing.objects.visible_to(user).filter(enterprise=enterprise, period_id=period.pk)
             .select_related("period", "enterprise").prefetch_related("products").first())
 
 
@@ -117,7 +120,7 @@ def changes_since_return(*, filing: Filing) -> list[dict]:
 
 def review_queue(*, user, period: Period, status: str = FilingStatus.SUBMITTED, q: str = ""):
     """Submissions waiting for the user's review: one query for the page, enterprise joined."""
-    qs = (Filing.objects.visible_to(user).filter(period=period)
+    qs = (Filing.objects.visible_to(user).filter(period_id=period.pk)
           .select_related("enterprise", "county")
           .only("id", "status", "version", "warnings", "explanations", "on_time", "days_late", "submitted_at",
                 "on_behalf", "channel", "returned_version", "enterprise__name", "enterprise__credit_code",
@@ -192,7 +195,7 @@ def reporting_counts(*, user, period: Period, region: Region | None = None,
     if region is None or not scope_for(user).region_in_scope(region):
         return region, None, []
     expected = within(expected_enterprises(user=user, period=period), region)
-    filings = within(Filing.objects.visible_to(user), region).filter(period=period)
+    filings = within(Filing.objects.visible_to(user), region).filter(period_id=period.pk)
     own = RegionStatus(region=region, expected=expected.count(), rank=1)
     _fill(own, filings.aggregate(**_COUNTS))
     kids = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code")) if children else []
@@ -210,7 +213,7 @@ def reporting_counts(*, user, period: Period, region: Region | None = None,
             _fill(rows[row[filing_key]], row)
     if county_level:
         code_of = {c.id: c.code for c in kids}
-        for report in CountyReport.objects.visible_to(user).filter(period=period, county__in=kids):
+        for report in CountyReport.objects.visible_to(user).filter(period_id=period.pk, county__in=kids):
             rows[code_of[report.county_id]].report = report
     out = list(rows.values())
     rank_by_rate(out)
@@ -235,7 +238,7 @@ def rank_by_rate(rows: list) -> None:
 
 def not_filed(*, user, period: Period, region: Region):
     """Enterprises expected in the period that have not submitted, with their contacts."""
-    submitted = Filing.objects.visible_to(user).filter(period=period, enterprise=OuterRef("pk")).submitted()
+    submitted = Filing.objects.visible_to(user).filter(period_id=period.pk, enterprise=OuterRef("pk")).submitted()
     return (within(expected_enterprises(user=user, period=period), region)
             .filter(~Exists(submitted)).select_related("region")
             .only("id", "name", "credit_code", "contact_name", "contact_phone", "region__name"))
@@ -258,7 +261,7 @@ def region_trail(*, user, region: Region) -> list[Region]:
 
 
 def county_report(*, user, county: Region, period: Period) -> CountyReport | None:
-    return CountyReport.objects.visible_to(user).filter(county=county, period=period).first()
+    return CountyReport.objects.visible_to(user).filter(county=county, period_id=period.pk).first()
 
 
 def region_totals(*, user, period: Period, region: Region) -> RegionStatus:

@@ -39,7 +39,7 @@ def generate_filings(*, enterprises, months: int, filed_by, seed: int = 2026, op
     all_months = months_back(months)
     total = 0
     for year, month in all_months:
-        period = periods.get_period(year, month)
+        period = periods.open_period(year, month)
         is_last = (year, month) == all_months[-1]
         batch = []
         for eid, county, city, path, size, industry, industrial in rows:

@@ -5,8 +5,10 @@ from monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("", views.my_filings, name="my_filings"),
-    path("file/<int:year>/<int:month>/", views.file_form, name="file"),
-    path("file/<int:year>/<int:month>/<int:enterprise_id>/", views.file_form, name="file_on_behalf"),
+    path("file/<month:period>/", views.file_form, name="file"),
+    path("file/<month:period>/<int:enterprise_id>/", views.file_form, name="file_on_behalf"),
+    # Links written before months were spelled 2026-01 (reminders in inboxes and emails, bookmarks).
+    path("file/<int:year>/<int:month>/", views.old_file_link, name="old_file"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/approve/", views.bulk_approve, name="bulk_approve"),
     path("review/report-up/", views.report_up, name="report_up"),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,23 +18,26 @@ from monitoring.models import CountyReport, FilingStatus, Period
 from portal.accounts.scoping import scope_for
 from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
 from portal.core.forms import apply_errors
+from portal.core.periods import Month
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
 
 
-def _period(year: int, month: int) -> Period:
-    if not (1 <= month <= 12) or not periods.is_open(Period(year=year, month=month), timezone.localdate()):
+def _period(month: Month) -> Period:
+    """The Period of a URL's month (an ended one; 404 otherwise), to show."""
+    if not periods.is_open(month, timezone.localdate()):
         raise Http404
-    return periods.get_period(year, month)
+    return periods.read_period(*month)
 
 
 def _period_from_query(request) -> Period:
-    value = request.GET.get("period", "")
-    try:
-        year, month = (int(x) for x in value.split("-"))
-        return _period(year, month)
-    except (ValueError, Http404):
-        return periods.current_filing_period()
+    """``?period=2026-01`` (or ``2026-1``) of an ended month, to show; the month being filed by default."""
+    return periods.period_from_query(request.GET)
+
+
+def _with_period(url: str, period, **params) -> str:
+    """``url?period=2026-01&…``: the one spelling in every link and redirect the pages write."""
+    return f"{url}?{urlencode({'period': periods.code(period), **params})}"
 
 
 def _region_from_query(request, user) -> Region:
@@ -66,8 +70,8 @@ def my_filings(request):
 
 
 @login_required
-def file_form(request, year: int, month: int, enterprise_id: int | None = None):
-    period = _period(year, month)
+def file_form(request, period: Month, enterprise_id: int | None = None):
+    period = _period(period)
     if enterprise_id is None:
         enterprise = request.user.enterprise
         if enterprise is None:
@@ -108,6 +112,7 @@ def file_form(request, year: int, month: int, enterprise_id: int | None = None):
         elif form.is_valid() and formset.is_valid():
             data = {**form.payload(), "products": products_from(formset)}
             try:
+                period = periods.opened(period)  # filing writes for the month: open it if nobody has
                 services.file_one(actor=request.user, enterprise=enterprise, period=period, data=data, submit=submit)
             except ValidationError as exc:
                 for field, msgs in exc.message_dict.items():
@@ -118,7 +123,7 @@ def file_form(request, year: int, month: int, enterprise_id: int | None = None):
             else:
                 messages.success(request, _("已报送,等待县级主管部门审核。") if submit else _("草稿已保存。"))
                 if enterprise_id is not None:
-                    return redirect(f"{_url('monitoring:review_queue')}?period={period.year}-{period.month}")
+                    return redirect(_with_period(_url("monitoring:review_queue"), period))
                 return redirect("monitoring:my_filings")
     else:
         form = FilingForm(initial=initial, industrial=industrial, warnings=warnings)
@@ -145,6 +150,13 @@ def file_form(request, year: int, month: int, enterprise_id: int | None = None):
     })
 
 
+def old_file_link(request, year: int, month: int):
+    """/monitoring/file/2026/1/ → /monitoring/file/2026-01/ (permanent)."""
+    if not 1 <= month <= 12:
+        raise Http404
+    return redirect(_url("monitoring:file", Month(year, month)), permanent=True)
+
+
 def _url(name, *args):
     from django.urls import reverse
 
@@ -167,7 +179,7 @@ def review_queue(request):
         report = selectors.county_report(user=user, county=user.region, period=period)
     return render(request, "monitoring/review_queue.html", {
         "period": period, "page": page, "status": status, "q": q, "statuses": FilingStatus.choices,
-        "report": report, "recent_periods": selectors.recent_periods(user=user), "may_report_up": may_report_up,
+        "report": report, "recent_periods": periods.choices(selectors.recent_periods(user=user), period), "may_report_up": may_report_up,
     })
 
 
@@ -183,7 +195,7 @@ def bulk_approve(request):
     except PermissionDenied:
         raise
     messages.success(request, _("已审核通过 %(a)d 份;%(s)d 份带预警,须逐份审核。") % {"a": approved, "s": skipped})
-    return redirect(f"{_url('monitoring:review_queue')}?period={period.year}-{period.month}")
+    return redirect(_with_period(_url("monitoring:review_queue"), period))
 
 
 @login_required
@@ -245,7 +257,7 @@ def status(request):
             request.GET.get("page"))
     return render(request, "monitoring/status.html", {
         "period": period, "region": region, "rows": rows, "totals": totals, "not_filed": not_filed,
-        "recent_periods": selectors.recent_periods(user=user),
+        "recent_periods": periods.choices(selectors.recent_periods(user=user), period),
         "trail": selectors.region_trail(user=user, region=region),
     })
 
@@ -255,9 +267,9 @@ def status(request):
 def report_up(request):
     user = _official(request)
     period = _period_from_query(request)
-    attempt(request, lambda: services.report_county(actor=user, period=period),
+    attempt(request, lambda: services.report_county(actor=user, period=periods.opened(period)),
             success=_("已向市级主管部门上报%(period)s数据。") % {"period": period})
-    return redirect(f"{_url('monitoring:review_queue')}?period={period.year}-{period.month}")
+    return redirect(_with_period(_url("monitoring:review_queue"), period))
 
 
 @login_required
@@ -274,7 +286,7 @@ def return_county(request, pk: int):
         attempt(request, lambda: services.return_county(actor=user, report=report, reason=form.cleaned_data["reason"]),
                 success=_("已退回%(county)s的上报。") % {"county": report.county.name})
     p = report.period
-    return redirect(f"{_url('monitoring:status')}?period={p.year}-{p.month}&region={report.county.parent.code}")
+    return redirect(_with_period(_url("monitoring:status"), p, region=report.county.parent.code))
 
 
 @login_required
@@ -288,7 +300,7 @@ def period_list(request):
     if request.method == "POST" and form.is_valid():
         target = _period_from_query(request)
         try:
-            services.set_deadlines(actor=user, period=target, **form.cleaned_data)
+            services.set_deadlines(actor=user, period=periods.opened(target), **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -313,7 +325,7 @@ def import_filings(request):
         buffer = io.BytesIO()
         imports.write_template(buffer, enterprises=selectors.not_filed(user=user, period=period, region=user.region))
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="filings-{period.year}-{period.month:02d}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="filings-{periods.code(period)}.xlsx"'
         return response
     result = None
     if request.method == "POST":
@@ -323,12 +335,12 @@ def import_filings(request):
         if upload is None or not upload.name.lower().endswith(".xlsx") or upload.size > 20 * 1024 * 1024:
             messages.error(request, _("请上传不超过20MB的 .xlsx 文件。"))
         else:
-            result = imports.import_filings(actor=user, period=period, fileobj=upload)
+            result = imports.import_filings(actor=user, period=periods.opened(period), fileobj=upload)
             if not result.errors:
                 messages.success(request, _("导入成功:新增 %(c)d 份,更新 %(u)d 份,无变化 %(n)d 份。") % {
                     "c": result.created, "u": result.updated, "n": result.unchanged})
     return render(request, "monitoring/import.html", {"period": period, "result": result,
-                                                      "recent_periods": selectors.recent_periods(user=user)})
+                                                      "recent_periods": periods.choices(selectors.recent_periods(user=user), period)})
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -357,6 +369,6 @@ def analysis_page(request):
     return render(request, "monitoring/analysis.html", {
         "period": period, "region": region, "by": by, "rows": rows, "total": total, "indicators": INDICATORS,
         "di_rows": di_rows, "di_own": di_own, "survey": SURVEY, "chart": chart,
-        "recent_periods": selectors.recent_periods(user=user),
+        "recent_periods": periods.choices(selectors.recent_periods(user=user), period),
         "groups": [("region", _("按地区")), ("industry", _("按行业")), ("size", _("按规模"))],
     })

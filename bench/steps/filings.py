@@ -13,7 +13,7 @@ def generate_filings(ctx: Context) -> None:
     with ctx.measure("generate_filings_s"):
         total = generate(enterprises=Enterprise.objects.all(), months=ctx.months, filed_by=ctx.users["county"],
                          seed=ctx.seed)
-    ctx.last_period = periods.current_filing_period()
+    ctx.last_period = periods.open_filing_period()
     ctx.record("filings", total)
     ctx.record("filings_per_s", total / ctx.figures["generate_filings_s"])
 
@@ -22,10 +22,11 @@ def generate_filings(ctx: Context) -> None:
 def review_queue_county(ctx: Context) -> None:
     """The county official's review queue page for the last month through the test client (median of 3)."""
     from bench.steps.lists import client_for, timed_get
+    from portal.core.periods import month_code
 
     last = ctx.last_period
     client = client_for(ctx.users["county"])
-    seconds, queries = timed_get(ctx, client, f"/monitoring/review/?period={last.year}-{last.month}")
+    seconds, queries = timed_get(ctx, client, f"/monitoring/review/?period={month_code(last)}")
     ctx.record("review_queue_county_s", seconds)
     ctx.record("review_queue_county_queries", queries)
 
@@ -34,10 +35,11 @@ def review_queue_county(ctx: Context) -> None:
 def status_page_province(ctx: Context) -> None:
     """The province official's reporting-status page for the last month (median of 3) and its queries."""
     from bench.steps.lists import client_for, timed_get
+    from portal.core.periods import month_code
 
     last = ctx.last_period
     client = client_for(ctx.users["province"])
-    seconds, queries = timed_get(ctx, client, f"/monitoring/status/?period={last.year}-{last.month}")
+    seconds, queries = timed_get(ctx, client, f"/monitoring/status/?period={month_code(last)}")
     ctx.record("status_page_province_s", seconds)
     ctx.record("status_page_province_queries", queries)
 

@@ -31,7 +31,7 @@ def reminders_compute_queue(ctx: Context) -> None:
                   email=f"qy{eid}@bench.example.cn") for eid in ids], batch_size=5000)
     last = getattr(ctx, "last_period", None) or periods.current_filing_period()
     year, month = (last.year, last.month + 1) if last.month < 12 else (last.year + 1, 1)
-    period = periods.get_period(year, month)  # the month after the last filed one: nobody has filed it
+    period = periods.open_period(year, month)  # the month after the last filed one: nobody has filed it
     day = period.enterprise_deadline - timedelta(days=3)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False  # queue on the in-memory broker instead of sending inside the step

@@ -35,6 +35,7 @@ from portal.accounts.scoping import scope_for, within
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core.exceptions import Conflict
+from portal.core.periods import Quarter, quarter_code
 from portal.notices import services as notice_services
 from portal.notices.models import NoticeKind
 from portal.notifications import services as notifications
@@ -119,7 +120,7 @@ def compute(*, viewer, region: Region, year: int, quarter: int) -> list[Row]:
         raise PermissionDenied(_("无权查看该地区。"))
     rows: dict[str, Row] = {}
     for month in quarter_months(year, quarter):
-        _region, statuses = selectors.status_by_child(user=viewer, period=periods.get_period(year, month),
+        _region, statuses = selectors.status_by_child(user=viewer, period=periods.read_period(year, month),
                                                       region=region)
         for s in statuses:
             row = rows.setdefault(s.region.code, Row(code=s.region.code, name=s.region.name))
@@ -222,7 +223,7 @@ def generate_bulletin(*, region: Region, year: int, quarter: int, actor=None) ->
     bulletin.generated_at = timezone.now()
     if bulletin.file:
         bulletin.file.delete(save=False)
-    bulletin.file.save(f"bulletin-{region.code}-{year}Q{quarter}.xlsx", ContentFile(workbook(bulletin)), save=False)
+    bulletin.file.save(f"bulletin-{region.code}-{quarter_code(year, quarter)}.xlsx", ContentFile(workbook(bulletin)), save=False)
     bulletin.save()
     audit.record(actor=actor if actor is not None and actor.pk else None,
                  action=AuditEntry.Action.CREATE if outcome == "created" else AuditEntry.Action.UPDATE,
@@ -356,10 +357,11 @@ def table(bulletin: Bulletin) -> tuple[list[dict], dict]:
     return sorted(bulletin.figures, key=lambda r: (r["rank"], r["code"])), totals(bulletin.figures)
 
 
-def quarter_choices(today: date | None = None, count: int = 8) -> list[tuple[int, int]]:
-    year, quarter = previous_quarter(today or timezone.localdate())
+def quarter_choices(today: date | None = None, count: int = 8) -> list[Quarter]:
+    """The last ``count`` ended quarters, newest first."""
+    quarter = Quarter(*previous_quarter(today or timezone.localdate()))
     out = []
     for _i in range(count):
-        out.append((year, quarter))
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        out.append(quarter)
+        quarter = quarter.previous()
     return out

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from monitoring.bulletins import services as bulletins
 from portal.core.exceptions import attempt
+from portal.core.periods import parse_quarter
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.tasking import queue_tracked
 
@@ -48,11 +49,8 @@ def bulletin_generate(request):
     if not bulletins.can_manage(user):
         raise PermissionDenied
     try:
-        year, quarter = (int(x) for x in request.POST.get("quarter", "").split("-"))
+        year, quarter = parse_quarter(request.POST.get("quarter"))  # 2026-Q3 (or the older 2026-3)
         bulletins.check_quarter(year, quarter)
-    except ValueError:
-        messages.error(request, _("请选择季度。"))
-        return redirect("monitoring:bulletins")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("monitoring:bulletins")

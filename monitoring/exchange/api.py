@@ -433,7 +433,7 @@ class FilingsView(PortalAPIMixin, generics.ListAPIView):
         try:
             dry_run = _dry_run(request, body)
             submit = exchange.parse_flag(body.get("submit"), default=True, name="submit")
-            period = exchange.parse_period(body.get("period"))
+            period = exchange.period_to_file(body.get("period"))
             key = _idempotency_key(request)
         except ValidationError as exc:
             return _bad_request(_("请求不正确。"), _errors_of(exc), credit_code=code, period=body.get("period"),
@@ -498,7 +498,7 @@ class FilingBatchView(PortalAPIMixin, generics.GenericAPIView):
         try:
             dry_run = _dry_run(request, body)
             submit = exchange.parse_flag(body.get("submit"), default=True, name="submit")
-            period = exchange.parse_period(body.get("period"))
+            period = exchange.period_to_file(body.get("period"))
             key = _idempotency_key(request)
         except ValidationError as exc:
             errors.update(_errors_of(exc))

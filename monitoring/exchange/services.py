@@ -4,7 +4,8 @@ Everything that decides whether a filing is accepted lives in ``services.file_ba
 the browser form and the xlsx import); this module only turns exchange requests into its arguments and
 its outcomes into answers:
 
-- ``parse_period``: "2026-10" → the Period (an ended month only);
+- ``parse_period`` / ``period_to_file``: "2026-10" → the Period to read / to file for (an ended month only;
+  ``portal.core.periods`` parses, the answers write "2026-01");
 - ``file_items``: raw items (credit code + fields) → enterprises of the caller's scope resolved in one
   query, typed data, one ``file_batch`` call, one result per item in the order given. An unknown credit
   code and one outside the caller's scope get the same answer, so a probe learns nothing;
@@ -30,14 +31,14 @@ from monitoring import periods, services
 from monitoring.models import Filing, FilingStatus, IdempotencyRecord, Period
 from monitoring.validation import parse_payload
 from portal.accounts.scoping import within
+from portal.core import periods as core_periods
+from portal.core.periods import Month
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
 
 MAX_BATCH = 1000
 IDEMPOTENCY_TTL = timedelta(days=7)
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,128}$")  # visible ASCII, as in the IETF draft's examples
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
-FIRST_YEAR = 2000
 
 # What one item may carry: the credit code and the filing's content (names as in indicators.py).
 CONTENT_KEYS = frozenset({*services.CONTENT_FIELDS, "products"})
@@ -53,23 +54,34 @@ def not_found_message() -> str:
 # Periods
 # ------------------------------------------------------------------------------------------------
 
-def parse_period(value) -> Period:
-    """"2026-10" → the Period of an ended month; ValidationError({"period": ...}) otherwise."""
-    match = PERIOD_PATTERN.match(str(value or "").strip())
-    if not match:
-        raise ValidationError({"period": _("报告期格式应为“年-月”,例如 2026-10。")})
-    year, month = int(match[1]), int(match[2])
+def parse_month(value) -> Month:
+    """The API's month: "2026-10" (also "2026-1" and "2026-01", as documented since v1) of an ended month;
+    ValidationError({"period": ...}) otherwise. The answers write it "2026-01" (``period_label``)."""
+    try:
+        month = core_periods.parse_month(value)
+    except ValidationError as exc:
+        raise ValidationError({"period": exc.messages}) from None
     today = timezone.localdate()
-    if not (1 <= month <= 12) or not (FIRST_YEAR <= year <= today.year):
+    if month.year > today.year:
         raise ValidationError({"period": _("报告期“%(value)s”不存在。") % {"value": value}})
-    if not periods.is_open(Period(year=year, month=month), today):
+    if not periods.is_open(month, today):
         raise ValidationError({"period": _("%(year)d年%(month)d月尚未结束,不能报送或查询。") % {
-            "year": year, "month": month}})
-    return periods.get_period(year, month)
+            "year": month.year, "month": month.month}})
+    return month
 
 
-def period_label(period: Period) -> str:
-    return f"{period.year}-{period.month:02d}"
+def parse_period(value) -> Period:
+    """The Period to read (never created by a read: an unsaved one for a month nobody has opened)."""
+    return periods.read_period(*parse_month(value))
+
+
+def period_to_file(value) -> Period:
+    """The Period to file for: opened if nobody has yet (filing writes)."""
+    return periods.open_period(*parse_month(value))
+
+
+def period_label(period) -> str:
+    return periods.code(period)
 
 
 def parse_flag(value, *, default: bool, name: str) -> bool:
@@ -108,8 +120,10 @@ class ItemResult:
 
 
 def _same_period(value, period: Period) -> bool:
-    match = PERIOD_PATTERN.match(str(value or "").strip())
-    return bool(match) and (int(match[1]), int(match[2])) == (period.year, period.month)
+    try:
+        return core_periods.parse_month(value) == (period.year, period.month)
+    except ValidationError:
+        return False
 
 
 def credit_code_of(raw) -> str:
@@ -262,7 +276,7 @@ def filing_list(*, user, period: Period | None = None, status: str = "", region:
     """The filings the user may see, newest period first; ``region`` (already scoped) narrows to a subtree."""
     qs = _filings(user)
     if period is not None:
-        qs = qs.filter(period=period)
+        qs = qs.filter(period_id=period.pk)
     if status:
         qs = qs.filter(status=status)
     if region is not None:
@@ -272,7 +286,7 @@ def filing_list(*, user, period: Period | None = None, status: str = "", region:
 
 def approved_filings(*, user, region: Region, period: Period):
     """A region's approved filings of a period, for another system to take over in bulk (ordered by id)."""
-    return (within(_filings(user), region).filter(period=period, status=FilingStatus.APPROVED)
+    return (within(_filings(user), region).filter(period_id=period.pk, status=FilingStatus.APPROVED)
             .order_by("id"))
 
 

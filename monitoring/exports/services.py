@@ -23,6 +23,7 @@ from monitoring.models import ExportJob, Period
 from portal.accounts.scoping import scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
+from portal.core.periods import month_code
 from portal.notifications.tasking import enqueue_on_commit
 from portal.regions.models import Region
 
@@ -91,4 +92,5 @@ def download_name(job: ExportJob) -> str:
     """The file name offered to the browser (the stored name is generated)."""
     params = job.params or {}
     region = params.get("region_name") or params.get("region", "")
-    return f"中小企业运行监测汇总表-{region}-{params.get('year', '')}年{params.get('month', '')}月.xlsx"
+    month = month_code(params["year"], params["month"]) if params.get("year") and params.get("month") else ""
+    return f"中小企业运行监测汇总表-{region}-{month}.xlsx"

@@ -7,31 +7,36 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from monitoring import periods
 from monitoring.exports import services as export_services
 from monitoring.models import ExportJob, Period
+from portal.core.periods import MonthField
 from portal.regions.models import Region
 
 
 class SummaryExportForm(forms.Form):
-    period = forms.ChoiceField(label=gettext_lazy("报告期"))
+    period = MonthField(label=gettext_lazy("报告期"))
     region = forms.ChoiceField(label=gettext_lazy("地区"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.periods = {f"{p.year}-{p.month}": p for p in Period.objects.visible_to(user)[:36]
-                        if periods.is_open(p, today)}
+        # The months that have a period (a workbook of a month nobody opened would be empty).
+        self.periods = {periods.code(p): p for p in Period.objects.visible_to(user)[:36] if periods.is_open(p, today)}
         self.regions = {r.code: r for r in Region.objects.visible_to(user).order_by("path")}
         top = user.region.level
         self.fields["period"].choices = [(k, str(p)) for k, p in self.periods.items()]
         self.fields["region"].choices = [(code, "\u3000" * (r.level - top) + r.name) for code, r in self.regions.items()]
 
     def clean_period(self):
-        return self.periods[self.cleaned_data["period"]]
+        period = self.periods.get(self.cleaned_data["period"].code)
+        if period is None:
+            raise forms.ValidationError(_("该报告期没有可导出的数据,请选择列表中的报告期。"))
+        return period
 
     def clean_region(self):
         return self.regions[self.cleaned_data["region"]]
@@ -57,7 +62,7 @@ def export_page(request):
     user = _official(request)
     current = periods.current_filing_period()
     form = SummaryExportForm(request.POST or None, user=user,
-                             initial={"period": f"{current.year}-{current.month}", "region": user.region.code})
+                             initial={"period": periods.code(current), "region": user.region.code})
     if request.method == "POST" and form.is_valid():
         job = export_services.request_summary_export(actor=user, period=form.cleaned_data["period"],
                                                      region=form.cleaned_data["region"])

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring import selectors
+from monitoring import periods, selectors
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import CountyReport, Filing, FilingStatus, Period
 from portal.accounts import scoping
@@ -118,7 +118,7 @@ def late_contacts(*, period: Period, viewer=None):
 
 def _filing_text(*, period: Period, today: date):
     """(title, link, text(name, has_draft)) of the late filer's reminder."""
-    link = reverse("monitoring:file", args=[period.year, period.month])
+    link = reverse("monitoring:file", args=[period])
     title = _("%(period)s监测报表尚未报送") % {"period": period}
     missing = {True: _("已保存草稿,尚未报送"), False: _("尚未填报")}
     body = _("%(name)s:贵企业%(period)s的月度监测报表(主要经济指标、主要产品产销存、月度调查问卷)%(missing)s。"
@@ -175,8 +175,10 @@ def remind_late_filers(*, today: date | None = None, period: Period | None = Non
     today = today or timezone.localdate()
     counts: dict = {"periods": 0}
     viewer = system_viewer()
+    if period is None:  # the daily run opens the month being filed, so its deadlines exist to remind of
+        periods.open_filing_period(today)
     for p in ([period] if period else filing_reminder_periods(today)):
-        key = f"reminder:filing:{p.year}-{p.month:02d}:{today.isoformat()}"
+        key = f"reminder:filing:{periods.code(p)}:{today.isoformat()}"
         rows = late_officers(period=p, viewer=viewer).iterator(chunk_size=5000)
         _merge(counts, notifications.notify_many(messages=_filing_messages(rows, period=p, today=today, key=key),
                                                  queue=queue))
@@ -213,8 +215,8 @@ def remind_pending_reviews(*, today: date | None = None, period: Period | None =
         submitted = dict(Filing.objects.visible_to(viewer).submitted().filter(period=p, county_id__in=list(waiting))
                          .values("county_id").annotate(n=Count("id")).values_list("county_id", "n").order_by())
         names = dict(Region.objects.filter(pk__in=list(waiting)).values_list("pk", "name"))
-        link = reverse("monitoring:review_queue") + f"?period={p.year}-{p.month}"
-        key = f"reminder:review:{p.year}-{p.month:02d}:{today.isoformat()}"
+        link = reverse("monitoring:review_queue") + f"?period={periods.code(p)}"
+        key = f"reminder:review:{periods.code(p)}:{today.isoformat()}"
 
         def text(row, p=p, link=link, waiting=waiting, expected=expected, submitted=submitted, names=names):
             n = waiting.get(row["region_id"], 0)
@@ -266,8 +268,8 @@ def remind_unreported_counties(*, today: date | None = None, period: Period | No
         if not missing:
             continue
         names = dict(Region.objects.filter(pk__in=list(missing)).values_list("pk", "name"))
-        link = reverse("monitoring:status") + f"?period={p.year}-{p.month}"
-        key = f"reminder:report-up:{p.year}-{p.month:02d}:{today.isoformat()}"
+        link = reverse("monitoring:status") + f"?period={periods.code(p)}"
+        key = f"reminder:report-up:{periods.code(p)}:{today.isoformat()}"
 
         def text(row, p=p, link=link, missing=missing, names=names):
             counties = missing.get(row["region_id"])
@@ -323,7 +325,7 @@ def _returned_messages(filings, *, again: bool) -> Iterator[notifications.Messag
             key = f"returned:{f.pk}:v{f.returned_version}"
         yield from notifications.enterprise_messages(
             group, contact_email=f.enterprise.contact_email, contact_phone=f.enterprise.contact_phone, title=title,
-            body=body, link=reverse("monitoring:file", args=[p.year, p.month]), key=key)
+            body=body, link=reverse("monitoring:file", args=[p]), key=key)
 
 
 def _returned(qs):

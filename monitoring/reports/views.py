@@ -14,16 +14,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from monitoring.reports import services as reports
 from portal.core.forms import apply_errors
+from portal.core.periods import QuarterField, quarter_code, quarter_from_query
 from portal.regions.models import Region
 
 
 def _quarter_choices():
-    return [(f"{y}-{q}", _("%(y)d年第%(q)d季度") % {"y": y, "q": q})
+    return [(quarter_code(y, q), _("%(y)d年第%(q)d季度") % {"y": y, "q": q})
             for y, q in reports.recent_quarters(timezone.localdate())]
 
 
 class ReportUploadForm(forms.Form):
-    quarter = forms.ChoiceField(label=gettext_lazy("季度"))
+    quarter = QuarterField(label=gettext_lazy("季度"))
     title = forms.CharField(label=gettext_lazy("报告标题"), max_length=200)
     file = forms.FileField(label=gettext_lazy("报告文件"),
                            help_text=gettext_lazy("PDF 或 Word(.docx、.doc),不超过 20 MB。"),
@@ -33,6 +34,12 @@ class ReportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = _quarter_choices()
 
+    def clean_quarter(self):
+        quarter = self.cleaned_data["quarter"]
+        if quarter.code not in dict(self.fields["quarter"].choices):
+            raise forms.ValidationError(_("请选择季度。"))
+        return quarter
+
 
 def _official(request):
     if not request.user.is_official:
@@ -40,17 +47,17 @@ def _official(request):
     return request.user
 
 
-def _quarter(value: str) -> tuple[int, int]:
-    valid = dict(_quarter_choices())
-    if value in valid:
-        year, quarter = value.split("-")
-        return int(year), int(quarter)
+def _quarter(params) -> tuple[int, int]:
+    """``?quarter=2026-Q3`` (or the older ``2026-3``) among the recent quarters; the last ended one otherwise."""
+    quarter = quarter_from_query(params)
+    if quarter is not None and quarter.code in dict(_quarter_choices()):
+        return quarter
     return reports.last_ended_quarter(timezone.localdate())
 
 
 def _page(request, *, form=None, status=200):
     user = _official(request)
-    year, quarter = _quarter(request.GET.get("quarter", ""))
+    year, quarter = _quarter(request.GET)
     region = user.region
     code = request.GET.get("region")
     if code:
@@ -61,9 +68,9 @@ def _page(request, *, form=None, status=200):
     listed = list(reports.reports_for(user=user, region=region, year=year, quarter=quarter))
     can_upload = reports.can_upload(user)
     if form is None and can_upload:
-        form = ReportUploadForm(initial={"quarter": f"{year}-{quarter}"})
+        form = ReportUploadForm(initial={"quarter": quarter_code(year, quarter)})
     return render(request, "monitoring/reports.html", {
-        "region": region, "year": year, "quarter": quarter, "selected": f"{year}-{quarter}",
+        "region": region, "year": year, "quarter": quarter, "selected": quarter_code(year, quarter),
         "quarters": _quarter_choices(), "rows": rows,
         "missing": sum(1 for r in rows if not r.uploaded),
         "reports": listed, "own_count": sum(1 for r in listed if r.region_id == region.id),
@@ -88,7 +95,7 @@ def report_upload(request):
         raise PermissionDenied
     form = ReportUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        year, quarter = (int(x) for x in form.cleaned_data["quarter"].split("-"))
+        year, quarter = form.cleaned_data["quarter"]
         try:
             report = reports.upload_report(actor=user, year=year, quarter=quarter, title=form.cleaned_data["title"],
                                            upload=form.cleaned_data["file"])
@@ -97,7 +104,7 @@ def report_upload(request):
         else:
             messages.success(request, _("已上传%(region)s %(y)d年第%(q)d季度分析报告。") % {
                 "region": report.region.name, "y": year, "q": quarter})
-            return redirect(f"{reverse('monitoring:reports')}?quarter={year}-{quarter}")
+            return redirect(f"{reverse('monitoring:reports')}?quarter={quarter_code(year, quarter)}")
     return _page(request, form=form, status=400)
 
 

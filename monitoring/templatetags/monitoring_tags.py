@@ -9,3 +9,19 @@ def dictget(mapping, key):
     if isinstance(mapping, dict):
         return mapping.get(key)
     return getattr(mapping, key, None)
+
+
+@register.filter
+def month_code(period) -> str:
+    """{{ period|month_code }} → "2026-01", the one spelling of a month in links and query strings."""
+    from portal.core.periods import month_code as code
+
+    return code(period)
+
+
+@register.filter
+def quarter_code(value) -> str:
+    """{{ q|quarter_code }} → "2026-Q3" (a Quarter, or anything with ``year`` and ``quarter``)."""
+    from portal.core.periods import quarter_code as code
+
+    return code(value)

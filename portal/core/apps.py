@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = _("门户")
+
+    def ready(self):
+        from portal.core.periods import register_converters
+
+        register_converters()

@@ -44,7 +44,7 @@ def test_an_enterprise_reads_its_reminder(world, live_server, page):
     expect(message).to_contain_text("还有 3 天")
     expect(page.get_by_test_id("unread-count")).to_have_count(0)  # opened: read, the header no longer counts it
     page.get_by_role("link", name="前往办理").click()
-    expect(page).to_have_url(f"{live_server.url}/monitoring/file/{period.year}/{period.month}/")
+    expect(page).to_have_url(f"{live_server.url}/monitoring/file/{period.year}-{period.month:02d}/")
     page.goto(f"{live_server.url}/notifications/")
     expect(page.get_by_test_id("inbox")).to_contain_text(title)
     expect(page.get_by_test_id("inbox").get_by_text("未读")).to_have_count(0)
@@ -54,7 +54,7 @@ def test_a_province_official_generates_and_publishes_a_bulletin(world, live_serv
     year, quarter = bulletins.previous_quarter(open_period().month_end + timedelta(days=1))
     sign_in(page, live_server, "prov")
     page.goto(f"{live_server.url}/monitoring/bulletins/")
-    page.get_by_label("季度").select_option(f"{year}-{quarter}")
+    page.get_by_label("季度").select_option(f"{year}-Q{quarter}")
     page.get_by_test_id("generate-bulletin").click()
     expect(page.get_by_role("progressbar")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("生成完成 100%")

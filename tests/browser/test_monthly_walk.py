@@ -38,7 +38,7 @@ def test_month_walk(world, live_server, page):
                       data=valid_data(revenue=Decimal("600"), operating_cost=Decimal("500"),
                                       total_profit=Decimal("50"), taxes=Decimal("20"), export_value=Decimal("0"),
                                       industrial_output=Decimal("700"), employees=80))
-    month = f"{period.year}/{period.month}"
+    month = f"{period.year}-{period.month:02d}"
     expected_month_revenue = "400.0" if period.month > 1 else "1000.0"
     # The enterprise files, with a profit above revenue: a soft warning it must explain.
     sign_in(page, live_server, "qiye")

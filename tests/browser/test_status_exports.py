@@ -56,7 +56,7 @@ def test_province_drills_down_reads_the_analysis_and_downloads_the_summary(world
     expect(not_filed).not_to_contain_text("江宁丙企业")
 
     # Analysis: the trend chart is drawn by Chart.js (served from static/vendor/chartjs).
-    page.goto(f"{live_server.url}/monitoring/analysis/?period={period.year}-{period.month}")
+    page.goto(f"{live_server.url}/monitoring/analysis/?period={period.year}-{period.month:02d}")
     canvas = page.locator("canvas").first
     expect(canvas).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas'))")
@@ -65,7 +65,7 @@ def test_province_drills_down_reads_the_analysis_and_downloads_the_summary(world
     # The summary workbook, through the export page and its progress bar.
     page.goto(f"{live_server.url}/monitoring/exports/")
     expect(page.get_by_role("heading", name="导出汇总表", exact=True)).to_be_visible()
-    page.get_by_label("报告期").select_option(f"{period.year}-{period.month}")
+    page.get_by_label("报告期").select_option(f"{period.year}-{period.month:02d}")
     page.get_by_label("地区").select_option("32")
     page.get_by_role("button", name="生成汇总表").click()
     expect(page.get_by_test_id("export-progress")).to_have_attribute("aria-valuenow", "100")

@@ -27,7 +27,7 @@ def valid_data(**overrides) -> dict:
 def past_period(year: int, month: int):
     """A specific ended month with deadlines still ahead (so nothing is late or locked by accident)."""
     today = timezone.localdate()
-    period = periods.get_period(year, month)
+    period = periods.open_period(year, month)
     period.enterprise_deadline = today + timedelta(days=5)
     period.review_deadline = today + timedelta(days=7)
     period.save()
@@ -40,7 +40,7 @@ def open_period(months_back: int = 1):
     year, month = today.year, today.month - months_back
     while month < 1:
         year, month = year - 1, month + 12
-    period = periods.get_period(year, month)
+    period = periods.open_period(year, month)
     period.enterprise_deadline = today + timedelta(days=5)
     period.review_deadline = today + timedelta(days=7)
     period.save()

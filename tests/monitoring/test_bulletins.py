@@ -29,7 +29,7 @@ MONTHS = bulletins.quarter_months(YEAR, QUARTER)
 
 
 def filing(enterprise, month, status=FilingStatus.SUBMITTED, on_time=True):
-    period = periods.get_period(YEAR, month)
+    period = periods.open_period(YEAR, month)
     submitted = status != FilingStatus.DRAFT
     return Filing.objects.create(
         enterprise=enterprise, period=period, county=enterprise.region, city=enterprise.region.parent,

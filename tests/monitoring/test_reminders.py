@@ -49,7 +49,7 @@ def test_late_enterprises_and_only_they_are_reminded_with_period_missing_deadlin
     assert "如皋乙企业" in note.body and "尚未填报" in note.body
     deadline = period.enterprise_deadline
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in note.body and "还有 3 天" in note.body
-    assert note.link == f"/monitoring/file/{period.year}/{period.month}/"
+    assert note.link == f"/monitoring/file/{period.year}-{period.month:02d}/"
     # The enterprise's monitoring contact gets it by email and SMS, besides the officer's inbox.
     assert [m.to for m in mail.outbox] == [["contact@rugao.example.cn"]]
     assert sorted(s.to for s in sms_outbox) == ["13700000000", "13800000000"]
@@ -135,7 +135,7 @@ def test_counties_with_submissions_waiting_are_reminded_on_the_filing_deadline(w
     assert counts["created"] == 1
     note = Notification.objects.get(recipient=world.users["county"])
     assert "1 份报表待审核" in note.title and "海安市" in note.body
-    assert note.link == f"/monitoring/review/?period={period.year}-{period.month}"
+    assert note.link == f"/monitoring/review/?period={period.year}-{period.month:02d}"
     assert titles(world.users["other_county"]) == []
     assert committed(reminders.remind_pending_reviews, today=period.enterprise_deadline)["created"] == 0
     assert committed(reminders.remind_pending_reviews, today=period.enterprise_deadline - timedelta(days=1)) == {"periods": 0}

@@ -33,8 +33,8 @@ def form_post(data: dict, *, submit=True, explanations=None) -> dict:
 
 def file_url(period, enterprise=None):
     if enterprise is None:
-        return reverse("monitoring:file", args=[period.year, period.month])
-    return reverse("monitoring:file_on_behalf", args=[period.year, period.month, enterprise.pk])
+        return reverse("monitoring:file", args=[period])
+    return reverse("monitoring:file_on_behalf", args=[period, enterprise.pk])
 
 
 def test_enterprise_files_with_an_explained_warning(world, login):

@@ -44,7 +44,7 @@ def _file_on_behalf(world, role):
     if enterprise is None:
         return None
     period = open_period()
-    return {"year": period.year, "month": period.month, "enterprise_id": enterprise.pk}
+    return {"period": period, "enterprise_id": enterprise.pk}
 
 
 def _filing_detail(world, role):
@@ -71,6 +71,7 @@ def _month(world, role):
 
 FOREIGN = {
     "monitoring:file": _month,
+    "monitoring:old_file": _month,
     "monitoring:file_on_behalf": _file_on_behalf,
     "monitoring:filing_detail": _filing_detail,
     "monitoring:return_county": _county_report,
