@@ -23,6 +23,8 @@ from rest_framework.authtoken.models import Token
 
 from tests import factories as f
 
+from .full_world import SEEN_BY
+
 pytestmark = pytest.mark.django_db
 
 HERE = Path(__file__).resolve().parent
@@ -40,28 +42,13 @@ EXCLUDED_ROUTES = {
 # Unnamed patterns that may exist (static and media files under DEBUG): prefixes of their regex.
 EXCLUDED_UNNAMED = ("^static/", "^media/")
 
-# Whose names each role may see. The province sees all; a city its counties; a county its own; an
-# information officer their own enterprise; administrators, operators, managers and no role: none.
-ENTERPRISES = ("海安甲企业", "如皋乙企业", "江宁丙企业")
-VISIBLE = {
-    "province": {"海安甲企业", "如皋乙企业", "江宁丙企业"},
-    "city": {"海安甲企业", "如皋乙企业"},
-    "other_city": {"江宁丙企业"},
-    "county": {"海安甲企业"},
-    "other_county": {"如皋乙企业"},
-    "enterprise": {"海安甲企业"},
-    "other_enterprise": {"如皋乙企业"},
-    "platform_operator": set(),
-    "base_manager": set(),
-    "system_admin": set(),
-    "security_admin": set(),
-    "audit_admin": set(),
-    "no_role": set(),
-    "anonymous": set(),
-}
-FOREIGN_MARKERS = {role: sorted(set(ENTERPRISES) - visible) for role, visible in VISIBLE.items()}
+# Which roles may see each object's marker (tests/security/full_world.py: enterprise names, product names,
+# report and bulletin titles, export jobs, messages). Every other role's pages must not show it.
+ROLES = ("province", "city", "other_city", "county", "other_county", "enterprise", "other_enterprise",
+         "platform_operator", "base_manager", "system_admin", "security_admin", "audit_admin", "no_role", "anonymous")
+FOREIGN_MARKERS = {role: sorted(m for m, seen_by in SEEN_BY.items() if role not in seen_by) for role in ROLES}
 
-# Pages where a role sees names outside VISIBLE by design, each with its reason. Keep this short.
+# Pages where a role sees markers outside SEEN_BY by design, each with its reason. Keep this short.
 EXPOSED_BY_DESIGN = {
     ("audit_admin", "audit:list"): "the audit administrator reads the whole audit trail (三员分立)",
     ("audit_admin", "api:audit-list"): "the audit administrator reads the whole audit trail (三员分立)",
@@ -141,10 +128,12 @@ def foreign_tables():
 
 # -- the data every page could leak ------------------------------------------------------------------
 @pytest.fixture
-def seeded(world):
-    """Rows about every enterprise that pages of a wrong scope could show: audit rows, accounts."""
+def seeded(world_full):
+    """The full world, with rows about every enterprise that pages of a wrong scope could show: audit rows,
+    accounts, registrations."""
     from portal.enterprises import services as enterprise_services
 
+    world = world_full
     for e in (world.e_haian, world.e_rugao, world.e_jiangning):
         enterprise_services.update_enterprise(actor=world.users["province"], enterprise=e,
                                               data={"address": f"{e.name}所在地"})
@@ -193,8 +182,11 @@ def fingerprint():
 
 # -- the tests ----------------------------------------------------------------------------------------
 def test_every_role_has_its_markers(world):
-    missing = sorted(set(world.users) - set(VISIBLE))
-    assert not missing, f"roles of the world without an entry in VISIBLE (test_scoping_matrix.py): {missing}"
+    missing = sorted(set(world.users) - set(ROLES))
+    assert not missing, f"roles of the world without an entry in ROLES (test_scoping_matrix.py): {missing}"
+    unknown = sorted({role for seen_by in SEEN_BY.values() for role in seen_by} - set(ROLES))
+    assert not unknown, f"SEEN_BY (full_world.py) names roles the world does not have: {unknown}"
+    assert all(FOREIGN_MARKERS[role] for role in ROLES), "every role has something it may not see"
 
 
 def test_every_route_is_walked_or_excluded():
