@@ -34,7 +34,12 @@ OFFICIALS = ("province", "city", "other_city", "county", "other_county")
 
 
 def report_title(county_name: str) -> str:
-    return f"{county_name}2025年第4季度监测分析报告"
+    return f"{county_name}季度监测分析报告"
+
+
+def bulletin_label(city_name: str) -> str:
+    """How the bulletin list names a bulletin of the world (2025 Q4)."""
+    return f"{city_name} 2025年第4季度"
 
 
 def job_region_name(role: str, region_name: str) -> str:
@@ -59,8 +64,8 @@ def _seen_by() -> dict[str, set[str]]:
     seen['data-testid="report-320682"'] = {"province", "city", "other_county"}
     seen['data-testid="report-320115"'] = {"province", "other_city"}
     # Bulletins: the officials of the city, of the province above it and of the counties below it.
-    seen["南通市2025年第4季度"] = {"province", "city", "county", "other_county"}
-    seen["南京市2025年第4季度"] = {"province", "other_city"}
+    seen[bulletin_label("南通市")] = {"province", "city", "county", "other_county"}
+    seen[bulletin_label("南京市")] = {"province", "other_city"}
     # Export jobs and messages: their owner alone.
     for role, region in (("province", "江苏省"), ("city", "南通市"), ("other_city", "南京市"), ("county", "海安市"),
                          ("other_county", "如皋市")):
@@ -113,11 +118,17 @@ def populate(world):
         world.county_reports[county_key] = f.CountyReportFactory(county=county, period=period,
                                                                  reported_by=world.users[reporter])
 
+    # In the quarter the reports page shows by default: the last one that ended.
+    from django.utils import timezone
+
+    from monitoring.reports.services import last_ended_quarter
+
+    year, quarter = last_ended_quarter(timezone.localdate())
     world.reports = {}
     for county_key in ("haian", "rugao", "jiangning"):
         county = getattr(world, county_key)
         title = report_title(county.name)
-        report = f.AnalysisReportFactory(region=county, title=title, uploaded_by=world.users["province"],
+        report = f.AnalysisReportFactory(region=county, title=title, year=year, quarter=quarter, uploaded_by=world.users["province"],
                                          content=f"%PDF-1.4 {title}".encode())
         world.reports[county_key] = report
         memo(world, ("analysis_report", county.code), lambda report=report: report)
