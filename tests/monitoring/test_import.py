@@ -14,7 +14,7 @@ from tests import factories as f
 
 from .helpers import open_period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 GOOD = {"revenue": 1200, "operating_cost": 900, "total_profit": 80, "taxes": 40, "export_value": 0,
         "industrial_output": 1300, "employees": 120, "receivables": 300, "finished_goods": 150,

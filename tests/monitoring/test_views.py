@@ -11,7 +11,7 @@ from tests import factories as f
 
 from .helpers import open_period, valid_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 
 def form_post(data: dict, *, submit=True, explanations=None) -> dict:

@@ -25,7 +25,7 @@ from tests import factories as f
 
 from .full_world import SEEN_BY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 HERE = Path(__file__).resolve().parent
 
