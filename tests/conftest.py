@@ -54,6 +54,22 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    """Tests marked ``frozen_clock`` run at tests/clock.py's FROZEN_AT (the clock ticks from there): periods,
+    deadlines, quarters and lateness do not depend on the day the suite runs. Not for tests that start other
+    processes (browser, Celery worker): those keep the real clock."""
+    if request.node.get_closest_marker("frozen_clock") is None:
+        yield
+        return
+    import time_machine
+
+    from tests.clock import FROZEN_AT
+
+    with time_machine.travel(FROZEN_AT, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 at production strength makes every user creation slow; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,20 +1,37 @@
-"""Factories for every model. Data that has rules (enterprises) is made through the services' helpers."""
+"""Factories for every model of the project's apps (``FACTORIES`` maps each model to its factory, and
+tests/test_factories.py fails on a model without one). Data that has rules (enterprises, a filing's copy
+of its enterprise's region, a period's deadlines) is derived the way the services derive it."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from incubators.models import StartupBase
+from monitoring import periods
+from monitoring.models import (
+    AnalysisReport,
+    Bulletin,
+    CountyReport,
+    ExportJob,
+    Filing,
+    FilingEvent,
+    FilingProduct,
+    FilingStatus,
+    IdempotencyRecord,
+    Period,
+)
 from platforms.models import Platform, PlatformKind
-from portal.accounts.models import EnterpriseRegistration, Role, User
+from portal.accounts.models import AddressLockout, EnterpriseRegistration, Role, User, UserSession
 from portal.audit.models import AuditEntry
 from portal.enterprises.credit_code import make_code
-from portal.enterprises.models import Enterprise, Industry
+from portal.enterprises.models import Enterprise, Industry, SizeClass, SizeStandard, SizeThreshold
 from portal.enterprises.standards import Classifier, current_standard
 from portal.notices.models import Notice, NoticeKind
+from portal.notifications.models import Channel, Delivery, Notification, Preference, TaskRun
 from portal.regions.models import Region, RegionLevel, RegionQuota
 
 PASSWORD = "Test@Passw0rd!"
@@ -33,7 +50,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"99{n:04d}")
     name = factory.Sequence(lambda n: f"测试区{n}")
     level = RegionLevel.COUNTY
-    parent = None
+    parent = factory.LazyFunction(lambda: city())
 
 
 def province() -> Region:
@@ -158,3 +175,285 @@ class StartupBaseFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"创业基地{n}")
     region = factory.LazyFunction(county)
     manager_name = "管理机构"
+
+
+# -- reference data ----------------------------------------------------------------------------------
+class IndustryFactory(factory.django.DjangoModelFactory):
+    """An industry outside GB/T 4754 (the migrations load the real ones; tests take those by code)."""
+
+    class Meta:
+        model = Industry
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"Z{n:03d}")
+    name = factory.Sequence(lambda n: f"测试行业{n}")
+    size_category = "industry"
+    is_industrial = True
+
+
+class SizeStandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SizeStandard
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"test-{n}")
+    title = factory.Sequence(lambda n: f"测试划型标准{n}")
+    effective_from = date(2011, 6, 18)
+
+
+class SizeThresholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SizeThreshold
+
+    standard = factory.SubFactory(SizeStandardFactory)
+    category = "industry"
+    category_label = "工业"
+    size_class = SizeClass.MEDIUM
+    min_employees = 300
+    min_revenue = Decimal("2000")
+
+
+# -- accounts' bookkeeping ------------------------------------------------------------------------------
+class UserSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserSession
+
+    user = factory.SubFactory(UserFactory)
+    session_key = factory.Sequence(lambda n: f"session{n:032d}")
+
+
+class AddressLockoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AddressLockout
+
+    ip_address = factory.Sequence(lambda n: f"10.0.{n // 250 % 250}.{n % 250 + 1}")
+    failures = 20
+    locked_until = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=30))
+
+
+# -- notifications ----------------------------------------------------------------------------------------
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    key = factory.Sequence(lambda n: f"test:{n}")
+    title = factory.Sequence(lambda n: f"消息{n}")
+    body = "消息正文"
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    notification = factory.SubFactory(NotificationFactory)
+    channel = Channel.EMAIL
+    address = factory.LazyAttribute(lambda o: o.notification.recipient.email if o.notification.recipient_id
+                                    else "contact@example.cn")
+
+
+class PreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Preference
+
+    user = factory.SubFactory(UserFactory)
+
+
+class TaskRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskRun
+
+    task = "monitoring.tasks.generate_bulletins"
+    task_id = factory.Sequence(lambda n: f"task-{n}")
+
+
+# -- monitoring -------------------------------------------------------------------------------------------
+def _last_ended_month():
+    today = timezone.localdate()
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    """The month that ended last, with the deadlines of settings (FILING_/REVIEW_DEADLINE_DAY of the next
+    month), as monitoring.periods.get_period makes them."""
+
+    class Meta:
+        model = Period
+        django_get_or_create = ("year", "month")
+
+    year = factory.LazyFunction(lambda: _last_ended_month()[0])
+    month = factory.LazyFunction(lambda: _last_ended_month()[1])
+    enterprise_deadline = factory.LazyAttribute(lambda o: periods.default_deadlines(o.year, o.month)[0])
+    review_deadline = factory.LazyAttribute(lambda o: periods.default_deadlines(o.year, o.month)[1])
+
+
+class FilingFactory(factory.django.DjangoModelFactory):
+    """A submitted filing; where it counts (county, city, region path, size, industry) is copied from its
+    enterprise, as the filing services do."""
+
+    class Meta:
+        model = Filing
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    period = factory.SubFactory(PeriodFactory)
+    county = factory.LazyAttribute(lambda o: o.enterprise.region)
+    city = factory.LazyAttribute(lambda o: o.enterprise.region.parent)
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+    size_class = factory.LazyAttribute(lambda o: o.enterprise.size_class)
+    industry_code = factory.LazyAttribute(lambda o: o.enterprise.industry.code)
+    status = FilingStatus.SUBMITTED
+    version = 1
+    first_submitted_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyAttribute(lambda o: o.first_submitted_at)
+    on_time = factory.LazyAttribute(lambda o: periods.lateness(o.period.enterprise_deadline, o.first_submitted_at)[0])
+    days_late = factory.LazyAttribute(lambda o: periods.lateness(o.period.enterprise_deadline, o.first_submitted_at)[1])
+    revenue = Decimal("1200.0")
+    employees = 120
+
+
+class FilingProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FilingProduct
+
+    filing = factory.SubFactory(FilingFactory)
+    position = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"产品{n}")
+    unit = "件"
+    production = Decimal("1000")
+    sales = Decimal("900")
+    inventory = Decimal("300")
+
+
+class FilingEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FilingEvent
+
+    filing = factory.SubFactory(FilingFactory)
+    action = FilingEvent.Action.SUBMIT
+    version = factory.LazyAttribute(lambda o: o.filing.version)
+    actor = None
+    actor_name = "测试"
+    channel = "web"
+
+
+class CountyReportFactory(factory.django.DjangoModelFactory):
+    """A county's report of a period up to its city, made now, on time unless the period says otherwise."""
+
+    class Meta:
+        model = CountyReport
+
+    county = factory.LazyFunction(county)
+    period = factory.SubFactory(PeriodFactory)
+    status = CountyReport.Status.REPORTED
+    first_reported_at = factory.LazyFunction(timezone.now)
+    reported_at = factory.LazyAttribute(lambda o: o.first_reported_at)
+    on_time = factory.LazyAttribute(lambda o: periods.lateness(o.period.review_deadline, o.first_reported_at)[0])
+    days_late = factory.LazyAttribute(lambda o: periods.lateness(o.period.review_deadline, o.first_reported_at)[1])
+    reported_by = factory.LazyAttribute(lambda o: official(o.county))
+
+
+class BulletinFactory(factory.django.DjangoModelFactory):
+    """A published bulletin of a region: a row per child region (figures as the bulletin service writes them,
+    all zero) and its workbook as the service writes it."""
+
+    class Meta:
+        model = Bulletin
+        skip_postgeneration_save = True
+
+    region = factory.LazyFunction(lambda: county().parent)  # a city with one county
+    year = 2025
+    quarter = 4
+    status = Bulletin.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    figures = factory.LazyAttribute(lambda o: _bulletin_rows(o.region))
+
+    @factory.post_generation
+    def workbook(obj, create, extracted, **kwargs):
+        from monitoring.bulletins.services import workbook
+
+        obj.file.save(f"bulletin-{obj.region.code}-{obj.year}q{obj.quarter}.xlsx", ContentFile(workbook(obj)),
+                      save=create)
+
+
+def _bulletin_rows(region: Region) -> list[dict]:
+    from monitoring.bulletins.services import Row
+
+    return [Row(code=child.code, name=child.name, rank=i).as_dict()
+            for i, child in enumerate(region.children.order_by("code"), 1)]
+
+
+class AnalysisReportFactory(factory.django.DjangoModelFactory):
+    """An uploaded quarterly analysis report (a small PDF stand-in in MEDIA_ROOT)."""
+
+    class Meta:
+        model = AnalysisReport
+
+    region = factory.LazyFunction(county)
+    year = 2025
+    quarter = 4
+    title = factory.LazyAttribute(lambda o: f"{o.region.name}{o.year}年第{o.quarter}季度监测分析")
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name=f"report-{o.region.code}.pdf"))
+    original_name = factory.LazyAttribute(lambda o: f"{o.title}.pdf")
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    uploaded_by = factory.LazyAttribute(lambda o: official(o.region))
+
+    class Params:
+        content = b"%PDF-1.4 test report"
+
+
+class ExportJobFactory(factory.django.DjangoModelFactory):
+    """A queued summary export of the owner's region for the last ended month."""
+
+    class Meta:
+        model = ExportJob
+
+    owner = factory.LazyFunction(lambda: official(city()))
+    kind = "summary"
+    params = factory.LazyAttribute(lambda o: {
+        "year": _last_ended_month()[0], "month": _last_ended_month()[1],
+        "region": o.owner.region.code if o.owner.region_id else "32",
+        "region_name": o.owner.region.name if o.owner.region_id else "江苏省"})
+
+
+class IdempotencyRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdempotencyRecord
+
+    key = factory.Sequence(lambda n: f"key-{n}")
+    user = factory.LazyFunction(lambda: UserFactory(role=Role.EXCHANGE, region=province()))
+    request_hash = "0" * 64
+    status_code = 200
+    body = factory.LazyFunction(lambda: {"ok": True})
+
+
+# Every concrete model of the project's apps -> its factory (tests/test_factories.py keeps this complete).
+FACTORIES = {
+    Region: RegionFactory,
+    RegionQuota: QuotaFactory,
+    User: UserFactory,
+    EnterpriseRegistration: RegistrationFactory,
+    UserSession: UserSessionFactory,
+    AddressLockout: AddressLockoutFactory,
+    Industry: IndustryFactory,
+    SizeStandard: SizeStandardFactory,
+    SizeThreshold: SizeThresholdFactory,
+    Enterprise: EnterpriseFactory,
+    Notice: NoticeFactory,
+    AuditEntry: AuditEntryFactory,
+    Notification: NotificationFactory,
+    Delivery: DeliveryFactory,
+    Preference: PreferenceFactory,
+    TaskRun: TaskRunFactory,
+    Period: PeriodFactory,
+    Filing: FilingFactory,
+    FilingProduct: FilingProductFactory,
+    FilingEvent: FilingEventFactory,
+    CountyReport: CountyReportFactory,
+    Bulletin: BulletinFactory,
+    AnalysisReport: AnalysisReportFactory,
+    ExportJob: ExportJobFactory,
+    IdempotencyRecord: IdempotencyRecordFactory,
+    Platform: PlatformFactory,
+    StartupBase: StartupBaseFactory,
+}

@@ -28,7 +28,7 @@ from portal.enterprises.models import Industry
 from tests import factories as f
 from tests.monitoring.helpers import open_period, past_period, valid_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 FILINGS = reverse("monitoring_api:filings")
 BATCH = reverse("monitoring_api:filings-batch")

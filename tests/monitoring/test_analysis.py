@@ -12,7 +12,7 @@ from tests import factories as f
 
 from .helpers import open_period, past_period, valid_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 
 def file(world, enterprise, period, **overrides):

@@ -17,14 +17,15 @@ from portal.notices.models import Notice, NoticeKind
 from portal.notifications.models import Notification, TaskRun
 from portal.regions.models import Region, RegionLevel
 from tests import factories as f
+from tests.clock import FROZEN_AT
 from tests.notifications import fixtures
 
 committed = fixtures.committed
 eager_celery = fixtures.eager_celery
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery"), pytest.mark.frozen_clock]
 
-YEAR, QUARTER = bulletins.previous_quarter(timezone.localdate())
+YEAR, QUARTER = bulletins.previous_quarter(FROZEN_AT.date())  # the module runs at FROZEN_AT
 MONTHS = bulletins.quarter_months(YEAR, QUARTER)
 
 

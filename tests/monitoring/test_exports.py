@@ -22,7 +22,7 @@ from tests import factories as f
 
 from .helpers import open_period, past_period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 CODES = [i.code for i in INDICATORS]
 FORMULA_NAMES = ['=HYPERLINK("http://example.com","点我")', "+86企业有限公司", "-1+2企业", "@SUM(A1)企业",

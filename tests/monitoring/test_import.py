@@ -14,7 +14,7 @@ from tests import factories as f
 
 from .helpers import open_period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 GOOD = {"revenue": 1200, "operating_cost": 900, "total_profit": 80, "taxes": 40, "export_value": 0,
         "industrial_output": 1300, "employees": 120, "receivables": 300, "finished_goods": 150,
@@ -66,11 +66,15 @@ def test_one_bad_row_rejects_the_whole_file_with_row_numbers(world, login):
     rows = {world.e_haian.credit_code: {**GOOD, **survey()},
             second.credit_code: {**GOOD, **survey(), "revenue": "很多", "taxes": -3}}
     upload = filled_template(client, period, rows)
+    sheet = load_workbook(io.BytesIO(upload.read()))[imports.MAIN_SHEET]
+    upload.seek(0)
+    row_of = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
     response = client.post(reverse("monitoring:import") + f"?period={period.year}-{period.month}", {"file": upload})
     text = response.content.decode()
     assert "文件未导入" in text
     assert "营业收入应为数字" in text and "应交税金总额不能为负数" in text
-    assert "第3行" in text or "第2行" in text
+    assert f"第{row_of[second.credit_code]}行" in text  # the bad row is named
+    assert f"第{row_of[world.e_haian.credit_code]}行" not in text  # the good one is not
     assert Filing.objects.count() == 0
     assert AuditEntry.objects.count() == audit_before
 

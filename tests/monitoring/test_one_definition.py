@@ -15,7 +15,7 @@ from tests import factories as f
 from .helpers import open_period, past_period
 from .test_exports import header_index, make_filing, workbook
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 REVENUE = next(i for i in INDICATORS if i.code == "revenue")
 
 

@@ -18,7 +18,7 @@ committed = fixtures.committed
 eager_celery = fixtures.eager_celery
 sms_outbox = fixtures.sms_outbox
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery"), pytest.mark.frozen_clock]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from portal.core.exceptions import Conflict
 
 from .helpers import open_period, past_period, valid_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 
 def submit(world, data, period, user=None, enterprise=None):

@@ -1,5 +1,6 @@
 """The month through the pages, as the enterprise, the county and the city use them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from tests import factories as f
 
 from .helpers import open_period, valid_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 
 def form_post(data: dict, *, submit=True, explanations=None) -> dict:
@@ -185,5 +186,7 @@ def test_county_dashboard_counts_its_own_submissions(world, login):
     period = open_period()
     services.file_one(actor=world.users["enterprise"], enterprise=world.e_haian, period=period, data=valid_data(),
                       submit=True)
+    f.EnterpriseFactory(region=world.haian, name="海安未报企业", monitored_from=period.month_end.replace(day=1))
     text = login(world.users["county"]).get(reverse("core:dashboard")).content.decode()
-    assert "1/1" in text  # submitted / expected in 海安
+    badge = re.search(r'本期报送情况.{0,12}</a>\s*<span class="badge[^"]*">([^<]*)</span>', text)
+    assert badge and badge.group(1) == "1/2"  # submitted / expected in 海安: one of its two enterprises

@@ -14,7 +14,7 @@ from portal.audit.models import AuditEntry
 from portal.enterprises.models import Enterprise, Industry
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 NAMES = {"海安甲企业", "如皋乙企业", "江宁丙企业"}
 

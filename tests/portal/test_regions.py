@@ -13,7 +13,7 @@ from portal.audit.models import AuditEntry
 from portal.regions.models import RegionQuota
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 
 @pytest.fixture

@@ -44,3 +44,17 @@ OUTSIDER = {
 
 def outsider(world, role):
     return world.users[OUTSIDER.get(role, "province")]
+
+
+class Own:
+    """A request the scoping matrix sends as a role that may reach the object, and what must come back.
+
+    ``marker``: text the answer must contain (the object's own name, title, product...; a spreadsheet's cells
+    count). A POST without a marker is an act: it must answer ``status`` and change the database, as a refused
+    one must not; a POST with a marker is a read (a progress poll).
+    """
+
+    def __init__(self, role, kwargs, marker=None, *, method="get", data=None, status=200, query=None):
+        assert marker or method == "post", "a GET must name the marker it expects"
+        self.role, self.kwargs, self.marker = role, kwargs, marker
+        self.method, self.data, self.status, self.query = method, data or {}, status, query or {}

@@ -8,3 +8,13 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def world_full(world, settings, tmp_path):
+    """The `world` with every kind of object for each of its regions and enterprises (full_world.py); files
+    are written under a MEDIA_ROOT of the test's own."""
+    from .full_world import populate
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return populate(world)

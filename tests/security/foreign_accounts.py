@@ -7,7 +7,7 @@
   outside their subtree; officers and the other roles someone else.
 """
 
-from ._objects import outsider, registration
+from ._objects import Own, outsider, registration
 
 
 def _registration(world, role):
@@ -46,4 +46,28 @@ POST_DATA = {
     "accounts:registration_decide": lambda world, role: {"approve": "1", "reason": ""},
     "accounts:user_role": lambda world, role: {"role": "official", "region": str(world.province.pk)},
     "accounts:user_active": lambda world, role: {"active": "0"},
+}
+
+
+# -- the same routes for a role that may reach the object -------------------------------------------------
+def _own_registration(world):
+    reg = registration(world, world.haian)
+    return [Own("county", {"pk": reg.pk}, reg.name),
+            Own("county", {"pk": reg.pk}, method="post", data={"approve": "1", "reason": ""}, status=302)]
+
+
+def _own_user_role(world):
+    officer = world.users["other_enterprise"]
+    return [Own("security_admin", {"pk": officer.pk}, officer.username)]
+
+
+def _own_user_active(world):
+    return [Own("system_admin", {"pk": world.users["other_enterprise"].pk}, method="post", data={"active": "0"},
+                status=302)]
+
+
+OWN = {
+    "accounts:registration_decide": _own_registration,
+    "accounts:user_role": _own_user_role,
+    "accounts:user_active": _own_user_active,
 }

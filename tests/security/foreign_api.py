@@ -1,6 +1,6 @@
 """API routes with arguments (/api/v1/): for each role of the `world`, an object it may NOT see."""
 
-from ._objects import audit_row
+from ._objects import Own, audit_row
 
 ENTERPRISE = {
     "province": None,
@@ -51,4 +51,18 @@ FOREIGN = {
     "api:regions-detail": _region,
     "api:enterprises-detail": _enterprise_detail,
     "api:audit-detail": _audit_detail,
+}
+
+
+def _own_audit(world):
+    row = audit_row(world, world.e_rugao)
+    return [Own("audit_admin", {"pk": row.pk}, row.object_repr)]
+
+
+OWN = {
+    "api:regions-detail": lambda world: [Own("county", {"code": world.haian.code}, "海安市")],
+    "api:enterprises-detail": lambda world: [
+        Own("other_county", {"credit_code": world.e_rugao.credit_code}, "如皋乙企业"),
+        Own("enterprise", {"credit_code": world.e_haian.credit_code}, "海安甲企业")],
+    "api:audit-detail": _own_audit,
 }

@@ -4,6 +4,8 @@ The province sees every enterprise (None). Officials of a county or city get one
 information officers another enterprise than theirs, every other role any enterprise at all.
 """
 
+from ._objects import Own
+
 
 def _foreign_enterprise(world, role):
     foreign = {
@@ -49,4 +51,27 @@ def _well_formed_account(world, role):
 POST_DATA = {
     "enterprises:edit": _well_formed_edit,
     "enterprises:account_create": _well_formed_account,
+}
+
+
+# -- the same routes for a role that may reach the object -------------------------------------------------
+def _own_enterprise(world):
+    return [Own("county", {"pk": world.e_haian.pk}, "海安甲企业"),
+            Own("other_city", {"pk": world.e_jiangning.pk}, "江宁丙企业")]
+
+
+def _own_account(world):
+    """POST only (the account form is on the detail page), for an enterprise of the county without an account."""
+    from tests import factories as f
+
+    newcomer = f.EnterpriseFactory(region=world.haian, name="海安新企业")
+    data = {"account-username": "haian_new", "account-full_name": "新信息员", "account-phone": "13000000001",
+            "account-email": "new@example.cn", "account-password": "Xk9#mPq2vL!w", "account-password2": "Xk9#mPq2vL!w"}
+    return [Own("county", {"pk": newcomer.pk}, method="post", data=data, status=302)]
+
+
+OWN = {
+    "enterprises:detail": lambda world: [*_own_enterprise(world), Own("enterprise", {"pk": world.e_haian.pk}, "海安甲企业")],
+    "enterprises:edit": _own_enterprise,
+    "enterprises:account_create": _own_account,
 }

@@ -13,6 +13,8 @@ from monitoring import services
 from monitoring.models import CountyReport, Filing
 from tests.monitoring.helpers import open_period, valid_data
 
+from ._objects import Own
+
 # The enterprise outside each role's scope (None: the role sees every enterprise).
 OUTSIDE = {
     "province": None,
@@ -80,4 +82,27 @@ FOREIGN = {
 POST_DATA = {
     "monitoring:filing_detail": lambda world, role: {"action": "approve"},
     "monitoring:return_county": lambda world, role: {"reason": "退回测试"},
+}
+
+
+# -- the same routes for a role that may reach the object -------------------------------------------------
+def _period_kwargs(world):
+    period = open_period()
+    return {"year": period.year, "month": period.month}
+
+
+OWN = {
+    "monitoring:file": lambda world: [Own("enterprise", _period_kwargs(world), "海安甲齿轮"),
+                                      Own("other_enterprise", _period_kwargs(world), "如皋乙轴承")],
+    "monitoring:file_on_behalf": lambda world: [
+        Own("county", {**_period_kwargs(world), "enterprise_id": world.e_haian.pk}, "海安甲齿轮"),
+        Own("other_city", {**_period_kwargs(world), "enterprise_id": world.e_jiangning.pk}, "江宁丙阀门")],
+    "monitoring:filing_detail": lambda world: [
+        Own("county", {"pk": _filing(world, world.e_haian).pk}, "海安甲齿轮"),
+        Own("enterprise", {"pk": _filing(world, world.e_haian).pk}, "海安甲齿轮"),
+        Own("province", {"pk": _filing(world, world.e_jiangning).pk}, "江宁丙阀门"),
+        Own("county", {"pk": _filing(world, world.e_haian).pk}, method="post", data={"action": "approve"},
+            status=302)],
+    "monitoring:return_county": lambda world: [
+        Own("city", _county_report(world, "other_county"), method="post", data={"reason": "数据不全"}, status=302)],
 }

@@ -23,3 +23,20 @@ def _region(world, role):
 FOREIGN = {
     "monitoring_api:region-approved-filings": _region,
 }
+
+
+def _own_approved(world):
+    """The county approves its enterprise's filing; the county and its city then read it by region."""
+    from monitoring import services
+
+    from ._objects import Own
+
+    filing = world.filings["e_haian"]
+    if filing.status != "approved":
+        services.approve_filing(actor=world.users["county"], filing=filing)
+    period = f"{world.period.year}-{world.period.month:02d}"
+    return [Own(role, {"code": code}, world.e_haian.credit_code, query={"period": period})
+            for role, code in (("county", "320685"), ("city", "320685"), ("province", "320600"))]
+
+
+OWN = {"monitoring_api:region-approved-filings": _own_approved}

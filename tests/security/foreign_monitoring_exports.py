@@ -5,7 +5,9 @@ role, the province included, gets a job owned by someone else. Analysis reports 
 the province sees them all (None); an official gets one outside their subtree; everybody else any report.
 """
 
-from tests.security._objects import memo
+from django.urls import reverse
+
+from tests.security._objects import Own, memo
 
 JOB_OWNER = {"other_city": "city"}  # whose job each role is shown; everyone else: the other city's
 
@@ -51,4 +53,20 @@ FOREIGN = {
     "monitoring:export_status": _job,
     "monitoring:export_download": _job,
     "monitoring:report_download": _report,
+}
+
+
+# -- the same routes for the job's owner, and for officials of the report's region ------------------------
+def _own_job(marker):
+    return lambda world: [Own(role, {"pk": world.jobs[role].pk}, marker(world, role)) for role in ("city", "county")]
+
+
+OWN = {
+    "monitoring:export_job": _own_job(lambda world, role: world.jobs[role].params["region_name"]),
+    "monitoring:export_status": _own_job(
+        lambda world, role: reverse("monitoring:export_download", args=[world.jobs[role].pk])),
+    "monitoring:export_download": _own_job(lambda world, role: world.jobs[role].params["region_name"]),
+    "monitoring:report_download": lambda world: [
+        Own(role, {"pk": world.reports["rugao"].pk}, world.reports["rugao"].title)
+        for role in ("province", "city", "other_county")],
 }

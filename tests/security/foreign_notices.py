@@ -5,7 +5,9 @@ alone. So for every other role a draft notice is foreign to the page that shows 
 management route (edit, publish, unpublish, delete); the province may reach all of them (None).
 """
 
-from ._objects import draft_notice
+from tests import factories as f
+
+from ._objects import Own, draft_notice
 
 
 def _draft(world, role):
@@ -24,4 +26,19 @@ FOREIGN = {
 
 POST_DATA = {
     "notices:edit": lambda world, role: {"kind": "notice", "title": "越权修改的标题", "body": "越权", "source": "x"},
+}
+
+
+# -- the same routes for the province, which manages notices ----------------------------------------------
+def _own_draft(**kwargs):
+    return lambda world: [Own("province", {"pk": draft_notice(world).pk}, **kwargs)]
+
+
+OWN = {
+    "notices:detail": _own_draft(marker="未发布的草稿通知"),
+    "notices:edit": _own_draft(marker="未发布的草稿通知"),
+    "notices:publish": _own_draft(method="post", status=302),
+    "notices:unpublish": lambda world: [Own("province", {"pk": f.NoticeFactory(title="已发布待撤回").pk},
+                                            method="post", status=302)],
+    "notices:delete": _own_draft(method="post", status=302),
 }

@@ -7,8 +7,12 @@ publish (None for the province: it may see and publish every bulletin).
 """
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
-from ._objects import memo, outsider
+from portal.notifications.models import TaskRun
+from tests import factories as f
+
+from ._objects import Own, memo, outsider
 
 # Whose region's bulletin each official may not see.
 OTHER_CITY = {"city": "nanjing", "other_city": "nantong", "county": "nanjing", "other_county": "nanjing"}
@@ -24,8 +28,6 @@ def _message(world, role):
 
 
 def _job(world, role):
-    from portal.notifications.models import TaskRun
-
     owner = world.users["city" if role == "province" else "province"]
     run = memo(world, ("job", owner.pk), lambda: TaskRun.objects.create(
         task="monitoring.tasks.generate_bulletins", task_id=f"probe-{owner.pk}", args={"owner": owner.pk}))
@@ -59,4 +61,33 @@ FOREIGN = {
     "monitoring:bulletin_detail": _bulletin,
     "monitoring:bulletin_xlsx": _bulletin,
     "monitoring:bulletin_publish": _bulletin,
+}
+
+
+# -- the same routes for the role that may reach the object ------------------------------------------------
+def _own_job(world):
+    owner = world.users["province"]
+    run = memo(world, ("job", owner.pk), lambda: TaskRun.objects.create(
+        task="monitoring.tasks.generate_bulletins", task_id=f"probe-{owner.pk}", args={"owner": owner.pk}))
+    run.counts = {"bulletin": _bulletin_of(world, world.nanjing).pk}
+    run.save()
+    return [Own("province", {"task_id": run.task_id}, reverse("monitoring:bulletin_detail", args=[run.counts["bulletin"]]),
+                method="post")]
+
+
+def _own_bulletin(world, **kwargs):
+    nantong = _bulletin_of(world, world.nantong)
+    return [Own(role, {"pk": nantong.pk}, **kwargs) for role in ("city", "county")]
+
+
+OWN = {
+    "notifications:detail": lambda world: [Own(role, {"pk": world.messages[role].pk}, world.messages[role].title)
+                                           for role in ("enterprise", "platform_operator", "audit_admin")],
+    "notifications:mark_read": lambda world: [Own("county", {"pk": world.messages["county"].pk}, method="post",
+                                                  status=302)],
+    "monitoring:bulletin_job": _own_job,
+    "monitoring:bulletin_detail": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),  # its title
+    "monitoring:bulletin_xlsx": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),
+    "monitoring:bulletin_publish": lambda world: [Own("province", {"pk": f.BulletinFactory(
+        region=world.nanjing, year=2025, quarter=3, status="draft", published_at=None).pk}, method="post", status=302)],
 }

@@ -4,6 +4,8 @@ The overview is for officials: the province sees every region (None), a city or 
 region outside their subtree (a sibling, or their own parent), and every other role any region at all.
 """
 
+from ._objects import Own
+
 
 def _foreign_region(world, role):
     foreign = {
@@ -29,3 +31,12 @@ def _well_formed_quota(world, role):
 
 
 POST_DATA = {"regions:quota": _well_formed_quota}
+
+
+# -- the same routes for a role that may reach the region -------------------------------------------------
+OWN = {
+    "regions:region": lambda world: [Own("county", {"code": world.haian.code}, "海安市"),
+                                     Own("city", {"code": world.rugao.code}, "如皋市")],
+    "regions:quota": lambda world: [Own("province", {"code": world.haian.code}, method="post",
+                                        data=_well_formed_quota(world, "province"), status=302)],
+}

@@ -9,7 +9,7 @@ from portal.accounts.models import EnterpriseRegistration, User
 from portal.audit.models import AuditEntry
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 
 def test_a_neighbouring_county_cannot_decide_a_registration(world, login):

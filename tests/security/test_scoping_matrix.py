@@ -23,7 +23,9 @@ from rest_framework.authtoken.models import Token
 
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+from .full_world import SEEN_BY
+
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,28 +42,13 @@ EXCLUDED_ROUTES = {
 # Unnamed patterns that may exist (static and media files under DEBUG): prefixes of their regex.
 EXCLUDED_UNNAMED = ("^static/", "^media/")
 
-# Whose names each role may see. The province sees all; a city its counties; a county its own; an
-# information officer their own enterprise; administrators, operators, managers and no role: none.
-ENTERPRISES = ("海安甲企业", "如皋乙企业", "江宁丙企业")
-VISIBLE = {
-    "province": {"海安甲企业", "如皋乙企业", "江宁丙企业"},
-    "city": {"海安甲企业", "如皋乙企业"},
-    "other_city": {"江宁丙企业"},
-    "county": {"海安甲企业"},
-    "other_county": {"如皋乙企业"},
-    "enterprise": {"海安甲企业"},
-    "other_enterprise": {"如皋乙企业"},
-    "platform_operator": set(),
-    "base_manager": set(),
-    "system_admin": set(),
-    "security_admin": set(),
-    "audit_admin": set(),
-    "no_role": set(),
-    "anonymous": set(),
-}
-FOREIGN_MARKERS = {role: sorted(set(ENTERPRISES) - visible) for role, visible in VISIBLE.items()}
+# Which roles may see each object's marker (tests/security/full_world.py: enterprise names, product names,
+# report and bulletin titles, export jobs, messages). Every other role's pages must not show it.
+ROLES = ("province", "city", "other_city", "county", "other_county", "enterprise", "other_enterprise",
+         "platform_operator", "base_manager", "system_admin", "security_admin", "audit_admin", "no_role", "anonymous")
+FOREIGN_MARKERS = {role: sorted(m for m, seen_by in SEEN_BY.items() if role not in seen_by) for role in ROLES}
 
-# Pages where a role sees names outside VISIBLE by design, each with its reason. Keep this short.
+# Pages where a role sees markers outside SEEN_BY by design, each with its reason. Keep this short.
 EXPOSED_BY_DESIGN = {
     ("audit_admin", "audit:list"): "the audit administrator reads the whole audit trail (三员分立)",
     ("audit_admin", "api:audit-list"): "the audit administrator reads the whole audit trail (三员分立)",
@@ -139,12 +126,32 @@ def foreign_tables():
     return foreign, post_data
 
 
+def own_tables():
+    """OWN merged from every tests/security/foreign_*.py: route name -> world -> [Own(...)]."""
+    own, owners = {}, {}
+    for path in sorted(HERE.glob("foreign_*.py")):
+        module = importlib.import_module(f"tests.security.{path.stem}")
+        for name, fn in getattr(module, "OWN", {}).items():
+            assert name not in own, f"{name} has OWN entries in both {owners[name]} and {path.name}"
+            own[name], owners[name] = fn, path.name
+    return own
+
+
+# Markers that only a page of one object shows (checked there by the OWN tables), each with its reason.
+SHOWN_ONLY_ON_OBJECT_PAGES = set()
+
+# Routes with a FOREIGN entry but no OWN entry, each with its reason. It may only shrink.
+WITHOUT_OWN = {}
+
+
 # -- the data every page could leak ------------------------------------------------------------------
 @pytest.fixture
-def seeded(world):
-    """Rows about every enterprise that pages of a wrong scope could show: audit rows, accounts."""
+def seeded(world_full):
+    """The full world, with rows about every enterprise that pages of a wrong scope could show: audit rows,
+    accounts, registrations."""
     from portal.enterprises import services as enterprise_services
 
+    world = world_full
     for e in (world.e_haian, world.e_rugao, world.e_jiangning):
         enterprise_services.update_enterprise(actor=world.users["province"], enterprise=e,
                                               data={"address": f"{e.name}所在地"})
@@ -193,8 +200,11 @@ def fingerprint():
 
 # -- the tests ----------------------------------------------------------------------------------------
 def test_every_role_has_its_markers(world):
-    missing = sorted(set(world.users) - set(VISIBLE))
-    assert not missing, f"roles of the world without an entry in VISIBLE (test_scoping_matrix.py): {missing}"
+    missing = sorted(set(world.users) - set(ROLES))
+    assert not missing, f"roles of the world without an entry in ROLES (test_scoping_matrix.py): {missing}"
+    unknown = sorted({role for seen_by in SEEN_BY.values() for role in seen_by} - set(ROLES))
+    assert not unknown, f"SEEN_BY (full_world.py) names roles the world does not have: {unknown}"
+    assert all(FOREIGN_MARKERS[role] for role in ROLES), "every role has something it may not see"
 
 
 def test_every_route_is_walked_or_excluded():
@@ -212,7 +222,7 @@ def test_every_route_is_walked_or_excluded():
 
 def test_routes_without_arguments_show_nothing_foreign(seeded, login):
     no_args, _with_args, _unnamed = routes()
-    problems = []
+    problems, shown = [], set()
     for role, client in clients(seeded, login):
         markers = FOREIGN_MARKERS[role]
         for name in no_args:
@@ -226,7 +236,12 @@ def test_routes_without_arguments_show_nothing_foreign(seeded, login):
                 leaked = [m for m in markers if m in text]
                 if leaked:
                     problems.append(f"{role} GET {url} ({name}) shows {leaked}")
+            if response.status_code == 200:
+                shown |= {m for m, seen_by in SEEN_BY.items() if role in seen_by and m in body_text(response)}
     assert not problems, "\n".join(problems)
+    # A marker that no page shows even to the roles that may see it could not reveal a leak either.
+    never = sorted(set(SEEN_BY) - shown - SHOWN_ONLY_ON_OBJECT_PAGES)
+    assert not never, f"markers no list page shows to the roles that may see them: {never}"
 
 
 def test_routes_with_arguments_refuse_foreign_objects(seeded, login):
@@ -260,11 +275,43 @@ def test_routes_with_arguments_refuse_foreign_objects(seeded, login):
     assert not problems, "\n".join(problems)
 
 
-def test_the_same_routes_answer_a_role_that_may_see_the_object(seeded, login):
-    """The matrix's refusals mean something: the same routes answer a role that may see the object."""
-    client = login(seeded.users["county"])
-    for name, kwargs in (
-        ("api:enterprises-detail", {"credit_code": seeded.e_haian.credit_code}),
-        ("api:regions-detail", {"code": seeded.haian.code}),
-    ):
-        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+def test_every_foreign_route_has_own_entries():
+    """A refusal means something only if the same route answers a role that may reach the object."""
+    foreign, _post = foreign_tables()
+    own = own_tables()
+    missing = sorted(set(foreign) - set(own) - set(WITHOUT_OWN))
+    assert not missing, f"routes with a FOREIGN entry but no OWN entry (add one next to the FOREIGN table): {missing}"
+    stale = sorted(set(WITHOUT_OWN) & set(own))
+    assert not stale, f"routes in WITHOUT_OWN that now have OWN entries (remove them from WITHOUT_OWN): {stale}"
+    unknown = sorted(set(own) - set(foreign))
+    assert not unknown, f"OWN entries for routes without a FOREIGN entry: {unknown}"
+
+
+def test_routes_with_arguments_answer_roles_that_may_reach_the_object(seeded, login):
+    """Each OWN entry: the role gets the documented status, a page shows the object's own marker, and an
+    act (POST) changes the database. Each request runs in a savepoint rolled back afterwards, so acts do not
+    disturb the entries after them."""
+    from django.db import transaction
+
+    problems, checked = [], 0
+    for name, entries in sorted(own_tables().items()):
+        for own in entries(seeded):
+            client = login(seeded.users[own.role])
+            url = reverse(name, kwargs=own.kwargs)
+            with transaction.atomic():
+                before = fingerprint() if own.method == "post" else None
+                if own.method == "post":
+                    response = client.post(url, own.data)
+                else:
+                    response = client.get(url, own.query)
+                checked += 1
+                if response.status_code != own.status:
+                    problems.append(f"{own.role} {own.method.upper()} {url} ({name}): {response.status_code}, "
+                                    f"expected {own.status}")
+                elif own.marker and own.marker not in body_text(response):
+                    problems.append(f"{own.role} {own.method.upper()} {url} ({name}) does not show {own.marker!r}")
+                elif not own.marker and before is not None and fingerprint() == before:
+                    problems.append(f"{own.role} POST {url} ({name}) changed nothing")
+                transaction.set_rollback(True)
+    assert checked, "no OWN entry was checked"
+    assert not problems, "\n".join(problems)

@@ -1,9 +1,9 @@
 """The tenancy mechanism itself (portal/accounts/scoping.py): each kind of declaration, the system scope,
 the named predicates, and the one named exception (history follows the enterprise)."""
 
-from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from monitoring import services
 from monitoring.models import Filing, FilingProduct, Period
@@ -11,6 +11,8 @@ from portal.accounts.scoping import Scope, scope_for, system_viewer, within
 from portal.enterprises import services as enterprise_services
 from portal.regions.models import Region
 from tests.monitoring.helpers import past_period, valid_data
+
+pytestmark = pytest.mark.frozen_clock
 
 
 def _file(world, enterprise, period: Period):
@@ -21,7 +23,7 @@ def _file(world, enterprise, period: Period):
 @pytest.fixture
 def moved(world):
     """海安甲企业 filed last year in 海安, then moved to 江宁 (another city)."""
-    last = past_period(date.today().year - 1, 6)
+    last = past_period(timezone.localdate().year - 1, 6)
     old = _file(world, world.e_haian, last)
     enterprise_services.update_enterprise(actor=world.users["province"], enterprise=world.e_haian,
                                           data={"region": world.jiangning})
@@ -42,7 +44,7 @@ def test_history_follows_the_enterprise(world, moved):
 
 
 def test_each_rule_kind(world):
-    period = past_period(date.today().year, 1)
+    period = past_period(timezone.localdate().year, 1)
     filing = _file(world, world.e_rugao, period)
     # InRegion with an enterprise: the officer of that enterprise, officials above it, nobody else.
     assert list(Filing.objects.visible_to(world.users["other_enterprise"])) == [filing]
@@ -61,7 +63,7 @@ def test_each_rule_kind(world):
 
 
 def test_the_system_scope_reads_everything_and_changes_nothing(world):
-    period = past_period(date.today().year, 2)
+    period = past_period(timezone.localdate().year, 2)
     _file(world, world.e_jiangning, period)
     viewer = system_viewer(world.province)
     scope = scope_for(viewer)
