@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from monitoring import services
 from monitoring.models import CountyReport, Filing
+from portal.core.periods import month_code
 from tests.monitoring.helpers import open_period, valid_data
 
 from ._objects import Own
@@ -88,7 +89,7 @@ POST_DATA = {
 # -- the same routes for a role that may reach the object -------------------------------------------------
 def _period_kwargs(world):
     period = open_period()
-    return {"year": period.year, "month": period.month}
+    return {"period": month_code(period.year, period.month)}
 
 
 OWN = {

@@ -2,6 +2,7 @@
 the named predicates, and the one named exception (history follows the enterprise)."""
 
 
+
 import pytest
 from django.utils import timezone
 
@@ -103,7 +104,7 @@ def test_changeable_by_gives_nothing_unless_a_model_opts_in(world):
 
     ours = [m for m in apps.get_models() if m.__module__.split(".")[0] in
             ("portal", "monitoring", "platforms", "incubators", "upscaling")]
-    period = past_period(date.today().year, 3)
+    period = past_period(timezone.localdate().year, 3)
     _file(world, world.e_haian, period)
     users = [*world.users.values(), AnonymousUser(), system_viewer(world.province)]
     opened = {m._meta.label for m in ours for u in users if m.objects.changeable_by(u).exists()}
