@@ -3,7 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
+from monitoring.indicators import (
+    INDICATORS,
+    PRODUCT_FIELDS,
+    SURVEY,
+    Difficulty,
+    Kind,
+    return_field_choices,
+)
 from monitoring.validation import MAX_PRODUCTS
 
 
@@ -14,9 +21,9 @@ class FilingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator_fields, self.survey_fields = [], []
         for ind in INDICATORS:
-            if ind.applies == Applies.INDUSTRIAL and not industrial:
+            if not ind.applies_to(industrial):
                 continue
-            label = f"{ind.label}({ind.unit})"
+            label = ind.heading
             hint = _("1月至本月累计") if ind.kind == Kind.FLOW else _("期末数")
             common = {"label": label, "required": False, "help_text": hint}
             if ind.integer:
@@ -71,17 +78,16 @@ def products_from(formset) -> list[dict]:
         if not form.is_valid() or form.cleaned_data.get("DELETE"):
             continue
         cd = form.cleaned_data
-        if not any(cd.get(k) not in (None, "") for k in ("name", "unit", "production", "sales", "inventory")):
+        if not any(cd.get(k) not in (None, "") for k, _label in PRODUCT_FIELDS):
             continue
-        rows.append({k: cd.get(k) for k in ("name", "unit", "production", "sales", "inventory")})
+        rows.append({k: cd.get(k) for k, _label in PRODUCT_FIELDS})
     return rows
 
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     fields = forms.MultipleChoiceField(label=_("需要更正的项目"), required=False, widget=forms.CheckboxSelectMultiple,
-                                       choices=[(i.code, i.label) for i in INDICATORS]
-                                       + [(q.field_name, q.label) for q in SURVEY] + [("products", _("主要产品"))])
+                                       choices=return_field_choices)
 
 
 class ReasonForm(forms.Form):

@@ -9,21 +9,23 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from monitoring import services
-from monitoring.indicators import INDICATORS, SURVEY, Difficulty
+from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Difficulty
 from monitoring.models import Period
 from monitoring.validation import parse_payload
 from portal.enterprises.models import Enterprise
 
 MAIN_SHEET, PRODUCT_SHEET = "月度报表", "主要产品"
 HEAD = [("credit_code", "统一社会信用代码"), ("name", "企业名称(仅供核对)")]
-HEAD += [(i.code, f"{i.label}({i.unit})") for i in INDICATORS]
-HEAD += [(q.field_name, f"{q.label}(增加/持平/减少)") for q in SURVEY]
+# The template's headers are its contract with the counties' files: always the declarations' Chinese labels.
+HEAD += [(i.code, f"{i.label_zh}({i.unit_zh})") for i in INDICATORS]
+HEAD += [(q.field_name, f"{q.label_zh}(增加/持平/减少)") for q in SURVEY]
 HEAD += [("difficulties", "主要困难(逗号分隔)"), ("difficulties_text", "其他困难说明"), ("explanations", "预警说明")]
-PRODUCT_HEAD = [("credit_code", "统一社会信用代码"), ("name", "产品名称"), ("unit", "计量单位"),
-                ("production", "产量"), ("sales", "销量"), ("inventory", "期末库存")]
+with translation.override("zh-hans"):
+    PRODUCT_HEAD = [("credit_code", "统一社会信用代码"), *((key, str(label)) for key, label in PRODUCT_FIELDS)]
 WORDS = {"增加": "up", "良好": "up", "持平": "same", "一般": "same", "减少": "down", "不佳": "down"}
 DIFFICULTY_WORDS = {str(label): value for value, label in Difficulty.choices}
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.indicators import INDICATORS, SURVEY
@@ -134,7 +135,8 @@ for _indicator in INDICATORS:
 for _question in SURVEY:
     Filing.add_to_class(
         _question.field_name,
-        models.CharField(_question.label, max_length=8, choices=_question.choices.choices, blank=True),
+        models.CharField(lazy(lambda q=_question: q.label, str)(), max_length=8, choices=_question.choices.choices,
+                         blank=True),
     )
 
 

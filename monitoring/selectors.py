@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from monitoring.indicators import INDICATORS
+from monitoring.indicators import INDICATORS, field_labels
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
 from monitoring.validation import Context
 from portal.accounts.scoping import scope_for, within
@@ -108,12 +108,7 @@ def changes_since_return(*, filing: Filing) -> list[dict]:
     before, after = events.get(filing.returned_version), events.get(filing.version)
     if not before or not after or filing.version == filing.returned_version:
         return []
-    labels = {i.code: i.label for i in INDICATORS}
-    from monitoring.indicators import SURVEY
-
-    labels.update({q.field_name: q.label for q in SURVEY})
-    labels.update({"products": "主要产品", "difficulties": "主要困难", "difficulties_text": "其他困难和问题",
-                   "explanations": "预警说明"})
+    labels = field_labels()
     return [{"field": k, "label": labels.get(k, k), "before": before.get(k), "after": after.get(k)}
             for k in after if before.get(k) != after.get(k)]
 

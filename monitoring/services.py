@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring import periods, states
-from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, PRODUCT_QUANTITIES, SURVEY
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
 from monitoring.reminders import services as reminders
 from monitoring.selectors import build_contexts
@@ -43,7 +43,7 @@ def content_of(data: dict) -> dict:
     out["difficulties_text"] = out["difficulties_text"] or ""
     out["products"] = [
         {"name": p["name"], "unit": p["unit"], **{k: _plain(Decimal(p[k])) if p[k] is not None else None
-                                                  for k in ("production", "sales", "inventory")}}
+                                                  for k in PRODUCT_QUANTITIES}}
         for p in data.get("products") or []
     ]
     return out
@@ -52,8 +52,7 @@ def content_of(data: dict) -> dict:
 def filing_content(filing: Filing, products=None) -> dict:
     data = {name: getattr(filing, name) for name in CONTENT_FIELDS}
     rows = products if products is not None else filing.products.all()
-    data["products"] = [{"name": p.name, "unit": p.unit, "production": p.production, "sales": p.sales,
-                         "inventory": p.inventory} for p in rows]
+    data["products"] = [{k: getattr(p, k) for k, _label in PRODUCT_FIELDS} for p in rows]
     return content_of(data)
 
 
@@ -235,8 +234,7 @@ class _Writes:
             Filing.objects.bulk_update([f for f, _d in self.updates], self.FIELDS, batch_size=1000)
         FilingProduct.objects.filter(filing__in=[f for f, _d in self.updates]).delete()
         FilingProduct.objects.bulk_create([
-            FilingProduct(filing=f, position=i, name=p["name"], unit=p["unit"], production=p["production"],
-                          sales=p["sales"], inventory=p["inventory"])
+            FilingProduct(filing=f, position=i, **{k: p[k] for k, _label in PRODUCT_FIELDS})
             for f, d in self.creates + self.updates for i, p in enumerate(d.get("products") or [])
         ], batch_size=2000)
         for event in self.events:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from monitoring.indicators import (
     EMPLOYEE_CHANGE_LIMIT,
     INDICATORS,
+    PRODUCT_FIELDS,
+    PRODUCT_QUANTITIES,
     SURVEY,
     YOY_LIMIT,
-    Applies,
     Difficulty,
     Kind,
 )
@@ -123,7 +124,9 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
             result.error("products", _("第%(i)d个产品格式不正确。") % {"i": i})
             continue
         item = {"name": str(row.get("name") or "").strip()[:64], "unit": str(row.get("unit") or "").strip()[:16]}
-        for key, label in (("production", _("产量")), ("sales", _("销量")), ("inventory", _("期末库存"))):
+        for key, label in PRODUCT_FIELDS:
+            if key not in PRODUCT_QUANTITIES:
+                continue
             try:
                 item[key] = parse_number(row.get(key), integer=False, quantum=PRODUCT_QUANTUM)
             except ValueError as exc:
@@ -138,7 +141,7 @@ def validate(data: Mapping, ctx: Context, result: Result | None = None) -> Resul
     result = result or Result()
     for ind in INDICATORS:
         value = data.get(ind.code)
-        if not (ind.applies == Applies.ALL or ctx.industrial):
+        if not ind.applies_to(ctx.industrial):
             if value not in (None, 0):
                 result.error(ind.code, _("%(label)s仅由工业企业填报。") % {"label": ind.label})
             continue
@@ -168,7 +171,7 @@ def validate(data: Mapping, ctx: Context, result: Result | None = None) -> Resul
         if p.get("name") in names:
             result.error("products", _("产品“%(name)s”重复填写。") % {"name": p.get("name")})
         names.add(p.get("name"))
-        for key in ("production", "sales", "inventory"):
+        for key in PRODUCT_QUANTITIES:
             if p.get(key) is None:
                 result.error("products", _("第%(i)d个产品须填写产量、销量和期末库存。") % {"i": i})
                 break

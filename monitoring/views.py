@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from monitoring import periods, selectors, services
 from monitoring.forms import DeadlineForm, FilingForm, ProductFormSet, ReasonForm, ReturnForm, products_from
-from monitoring.indicators import INDICATORS, SURVEY, Kind
+from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Kind
 from monitoring.models import CountyReport, FilingStatus, Period
 from portal.accounts.scoping import scope_for
 from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
@@ -89,8 +89,8 @@ def file_form(request, period: Month, enterprise_id: int | None = None):
         initial.update({q.field_name: getattr(filing, q.field_name) for q in SURVEY})
         initial.update({"difficulties": filing.difficulties, "difficulties_text": filing.difficulties_text})
         initial.update({f"explain_{k}": v for k, v in (filing.explanations or {}).items()})
-    product_initial = [{"name": p.name, "unit": p.unit, "production": p.production, "sales": p.sales,
-                        "inventory": p.inventory} for p in filing.products.all()] if filing else []
+    product_initial = [{k: getattr(p, k) for k, _label in PRODUCT_FIELDS}
+                       for p in filing.products.all()] if filing else []
 
     if request.method == "POST":
         submit = "submit" in request.POST

@@ -250,9 +250,7 @@ class StatusSerializer(serializers.Serializer):
 
 EXAMPLE_ITEM = {
     "credit_code": "91320685MA1XXXXXX0",
-    "revenue": 1200.0, "operating_cost": 900.0, "total_profit": 80.0, "taxes": 40.0, "export_value": 100.0,
-    "industrial_output": 1300.0, "employees": 120, "receivables": 300.0, "finished_goods": 150.0,
-    "total_assets": 5000.0, "total_liabilities": 2500.0,
+    **{i.code: i.example for i in INDICATORS},  # each declaration's own plausible value
     **{q.field_name: "same" for q in SURVEY},
     "difficulties": ["orders"], "difficulties_text": "",
     "explanations": {},

@@ -50,7 +50,7 @@ def indicator_kind(indicator) -> str:
 
 
 def indicator_columns() -> list[Column]:
-    return [Column(f"{i.label}({i.unit})", indicator_kind(i)) for i in INDICATORS]
+    return [Column(i.heading, indicator_kind(i)) for i in INDICATORS]
 
 
 def growth_columns() -> list[Column]:

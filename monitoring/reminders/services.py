@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring import periods, selectors
-from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.indicators import field_labels
 from monitoring.models import CountyReport, Filing, FilingStatus, Period
 from portal.accounts import scoping
 from portal.accounts.models import Role, User
@@ -291,9 +291,7 @@ def remind_unreported_counties(*, today: date | None = None, period: Period | No
 # ------------------------------------------------------------------------------------------------
 
 def _field_labels(codes) -> str:
-    labels = {i.code: i.label for i in INDICATORS} | {q.field_name: q.label for q in SURVEY} | {
-        "products": _("主要产品"), "difficulties": _("主要困难"), "difficulties_text": _("其他困难和问题"),
-        "explanations": _("预警说明")}
+    labels = field_labels()
     return "、".join(str(labels.get(c, c)) for c in codes)
 
 
