@@ -19,6 +19,7 @@ class Bulletin(models.Model):
     quarter = models.PositiveSmallIntegerField(_("季度"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     figures = models.JSONField(_("数据"), default=list)
+    totals = models.JSONField(_("合计"), default=dict, blank=True)  # the region's own line (compute_total)
     file = models.FileField(_("表格"), upload_to="bulletins/%Y/", blank=True)
     generated_at = models.DateTimeField(_("生成时间"), auto_now=True)
     generated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

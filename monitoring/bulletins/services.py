@@ -143,10 +143,36 @@ def compute(*, viewer, region: Region, year: int, quarter: int) -> list[Row]:
     return out
 
 
+def compute_total(*, viewer, region: Region, year: int, quarter: int) -> dict:
+    """The region's own line for the quarter, from the same definitions as its rows, never summed from them:
+    its own reporting figures of each month (``selectors.reporting_counts``), its own monitored enterprises and
+    quota (the overview's), the analysis reports of its whole subtree. Its own quota is not the sum of its
+    children's (the province keeps a reserve)."""
+    total = Row(code=region.code, name=str(_("合计")))
+    for month in quarter_months(year, quarter):
+        _region, own, _rows = selectors.reporting_counts(user=viewer, period=periods.read_period(year, month),
+                                                         region=region, children=False)
+        if own is None:
+            continue
+        for name in ("expected", "submitted", "on_time", "late", "returned", "approved"):
+            setattr(total, name, getattr(total, name) + getattr(own, name))
+        total.months.append({"month": month, "expected": own.expected, "submitted": own.submitted, "rate": own.rate})
+    own_unit = region_selectors.overview(user=viewer, region=region, year=year,
+                                         today=quarter_end(year, quarter))["own"]
+    total.monitored, total.quota = own_unit.total, own_unit.quota
+    total.reports = within(AnalysisReport.objects.visible_to(viewer), region).filter(year=year, quarter=quarter).count()
+    return {**total.as_dict(), "rank": None}
+
+
 def totals(figures: list[dict]) -> dict:
+    """The sum of a bulletin's rows: only for bulletins drafted before their own total was kept."""
     out = {name: sum(r.get(name) or 0 for r in figures) for name in SUMMED}
     out["rate"] = round(100.0 * out["submitted"] / out["expected"], 1) if out["expected"] else 0.0
     return out
+
+
+def total_of(bulletin: Bulletin) -> dict:
+    return bulletin.totals or totals(bulletin.figures)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -171,7 +197,7 @@ def workbook(bulletin: Bulletin) -> bytes:
     for col, (_key, header, _kind) in enumerate(COLUMNS):
         sheet.write_string(3, col, str(header), bold)
     figures = sorted(bulletin.figures, key=lambda r: (r["rank"], r["code"]))
-    for i, row in enumerate([*figures, {"name": _("合计"), **totals(bulletin.figures), "rank": None}], start=4):
+    for i, row in enumerate([*figures, {**total_of(bulletin), "name": _("合计"), "rank": None}], start=4):
         for col, (key, _header, kind) in enumerate(COLUMNS):
             value = row.get(key)
             if value is None or value == "":
@@ -214,11 +240,12 @@ def generate_bulletin(*, region: Region, year: int, quarter: int, actor=None) ->
     if bulletin is not None and bulletin.status == Bulletin.Status.PUBLISHED:
         return bulletin, "published"
     figures = [row.as_dict() for row in compute(viewer=viewer, region=region, year=year, quarter=quarter)]
-    if bulletin is not None and bulletin.figures == figures and bulletin.file:
+    total = compute_total(viewer=viewer, region=region, year=year, quarter=quarter)
+    if bulletin is not None and bulletin.figures == figures and bulletin.totals == total and bulletin.file:
         return bulletin, "unchanged"
     outcome = "created" if bulletin is None else "updated"
     bulletin = bulletin or Bulletin(region=region, year=year, quarter=quarter)
-    bulletin.figures = figures
+    bulletin.figures, bulletin.totals = figures, total
     bulletin.generated_by = actor if actor is not None and actor.pk else None
     bulletin.generated_at = timezone.now()
     if bulletin.file:
@@ -287,7 +314,7 @@ def generate_due(*, today: date | None = None) -> dict:
 
 
 def notice_body(bulletin: Bulletin) -> str:
-    total = totals(bulletin.figures)
+    total = total_of(bulletin)
     lines = [
         _("%(y)d年第%(q)d季度(%(months)s)%(region)s监测企业报送情况通报如下:") % {
             "y": bulletin.year, "q": bulletin.quarter, "region": bulletin.region.name,
@@ -354,7 +381,7 @@ def bulletin_for(*, user, pk: int) -> Bulletin | None:
 
 
 def table(bulletin: Bulletin) -> tuple[list[dict], dict]:
-    return sorted(bulletin.figures, key=lambda r: (r["rank"], r["code"])), totals(bulletin.figures)
+    return sorted(bulletin.figures, key=lambda r: (r["rank"], r["code"])), total_of(bulletin)
 
 
 def quarter_choices(today: date | None = None, count: int = 8) -> list[Quarter]:

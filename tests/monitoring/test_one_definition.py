@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from monitoring import analysis, selectors
+from monitoring import periods as monitoring_periods
 from monitoring.bulletins import services as bulletins
 from monitoring.indicators import INDICATORS
 from portal.enterprises import services as enterprise_services
@@ -90,3 +91,23 @@ def test_reporting_counts_are_one_selector_for_page_workbook_and_bulletin(world,
         month = next(m for m in row.months if m["month"] == period.month)
         assert (month["expected"], month["submitted"]) == (month_rows[row.code].expected,
                                                            month_rows[row.code].submitted)
+
+
+def test_the_bulletin_total_is_the_regions_own_line_not_a_sum(world):
+    """The 合计 line reads the region's own figures: its own quota (not the sum of its children's) and the
+    reporting counts of its whole subtree, month by month (the same selector as the status page)."""
+    period = open_period()
+    quarter = (period.month - 1) // 3 + 1
+    f.QuotaFactory(region=world.province, year=period.year, quota=6000)
+    for city in (world.nantong, world.nanjing):
+        f.QuotaFactory(region=city, year=period.year, quota=400)
+    make_filing(world.e_haian, period)
+    total = bulletins.compute_total(viewer=world.users["province"], region=world.province, year=period.year,
+                                    quarter=quarter)
+    assert total["quota"] == 6000
+    for month in bulletins.quarter_months(period.year, quarter):
+        _region, own, _rows = selectors.reporting_counts(
+            user=world.users["province"], period=monitoring_periods.read_period(period.year, month),
+            region=world.province, children=False)
+        assert next(m for m in total["months"] if m["month"] == month)["expected"] == own.expected
+    assert total["submitted"] == 1
