@@ -45,6 +45,7 @@ class TotalsRow:
     filings: int = 0
     values: dict = field(default_factory=dict)  # code -> current total (all filings)
     growth: dict = field(default_factory=dict)  # code -> % growth on the same enterprises (or None)
+    region_code: str = ""  # by region: the child region's code, for the drill-down link
 
 
 def _child_key(region: Region) -> str:
@@ -87,7 +88,9 @@ def indicator_totals(*, user, period: Period, region: Region, by: str = "region"
     current = counted_filings(user=user, period=period, region=region)
     if by == "region":
         key = _child_key(region)
-        labels = {r.id: r.name for r in Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code")}
+        children = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code"))
+        labels = {r.id: r.name for r in children}
+        codes = {r.id: r.code for r in children}
     else:
         key = GROUPS[by]
         labels = _labels(by)
@@ -95,7 +98,8 @@ def indicator_totals(*, user, period: Period, region: Region, by: str = "region"
     rows: dict = {}
     for row in current.values(key).annotate(n=Count("id"), **sums).order_by(key):
         rows[row[key]] = TotalsRow(key=str(row[key]), label=str(labels.get(row[key], row[key])), filings=row["n"],
-                                   values={i.code: exact(row[i.code], i) for i in INDICATORS})
+                                   values={i.code: exact(row[i.code], i) for i in INDICATORS},
+                                   region_code=codes.get(row[key], "") if by == "region" else "")
     now, then = comparable_sums(user=user, period=period, region=region, key=key)
     for k, row in rows.items():
         row.growth = growth_of(now.get(k), then.get(k))

@@ -125,6 +125,11 @@ class Filing(models.Model):
         return f"{self.enterprise_id} {self.period}"
 
     @property
+    def needs_unlock(self) -> bool:
+        """Only an unlock lets the enterprise correct it: approved, or its period closed and not yet reopened."""
+        return self.status == FilingStatus.APPROVED or (self.period.is_closed() and not self.reopened)
+
+    @property
     def is_editable_by_enterprise(self) -> bool:
         return self.status in (FilingStatus.DRAFT, FilingStatus.RETURNED) and (
             not self.period.is_locked or self.reopened)

@@ -364,7 +364,9 @@ def unlock_filing(*, actor, filing: Filing, reason: str) -> Filing:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("解锁时须填写理由。")})
-    filing = Filing.objects.select_for_update().get(pk=filing.pk)
+    filing = Filing.objects.select_for_update().select_related("period").get(pk=filing.pk)
+    if not filing.needs_unlock:
+        raise Conflict(_("该报表企业仍可自行更正,无需解锁。"))
     before = filing.status
     filing.reopened = True
     filing.status = states.next_status(filing.status, FilingEvent.Action.UNLOCK)

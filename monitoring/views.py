@@ -240,7 +240,7 @@ def filing_detail(request, pk: int):
         "changes": selectors.changes_since_return(filing=filing), "history": selectors.history(filing=filing),
         "return_form": return_form, "unlock_form": unlock_form,
         "can_review": scope_for(user).may_review(filing) and filing.status == FilingStatus.SUBMITTED,
-        "can_unlock": scope_for(user).may_unlock(filing),
+        "can_unlock": scope_for(user).may_unlock(filing) and filing.needs_unlock,
         "explanations": [(w, (filing.explanations or {}).get(w["code"], "")) for w in filing.warnings or []],
     })
 

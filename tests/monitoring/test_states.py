@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from monitoring import services, states
@@ -77,3 +78,24 @@ def test_a_period_closes_at_its_review_deadline_without_the_job(world):
     out = services.file_one(actor=world.users["enterprise"], enterprise=world.e_haian, period=period, data=changed,
                             submit=True)
     assert out.outcome == "updated"
+
+
+def test_unlock_is_for_what_only_an_unlock_opens(world, login):
+    filing = _submitted(world)
+    services.return_filing(actor=world.users["county"], filing=filing, reason="补充数据")
+    # Returned in an open period: the enterprise corrects it itself; no unlock form, and the act is refused.
+    client = login(world.users["city"])
+    page = client.get(reverse("monitoring:filing_detail", args=[filing.pk])).content.decode()
+    assert "解锁(允许企业更正)" not in page
+    with pytest.raises(Conflict, match="无需解锁"):
+        services.unlock_filing(actor=world.users["city"], filing=filing, reason="再次解锁")
+    assert not Filing.objects.get(pk=filing.pk).events.filter(action=A.UNLOCK).exists()
+
+
+def test_the_analysis_drill_down_links_name_the_region_by_code(world, login):
+    filing = _submitted(world)
+    client = login(world.users["city"])
+    html = client.get(reverse("monitoring:analysis"), {"by": "region"}).content.decode()
+    assert f"region={world.haian.code}" in html and f"region={world.haian.pk}\"" not in html
+    follow = client.get(reverse("monitoring:analysis"), {"by": "region", "region": world.haian.code})
+    assert follow.status_code == 200 and filing.enterprise.region.name in follow.content.decode()
