@@ -14,6 +14,7 @@ from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import Filing, FilingStatus, Period
 from portal.accounts.scoping import within
 from portal.core.periods import month_code
+from portal.enterprises.models import Industry, SizeClass
 from portal.regions.models import Region
 
 # Weights of the composite index (as the PMI weights its sub-indices). Costs rising is bad news for an
@@ -122,10 +123,8 @@ def growth(now, then) -> Decimal | None:
 
 def _labels(by: str) -> dict:
     if by == "size":
-        from portal.enterprises.models import SizeClass
 
         return dict(SizeClass.choices)
-    from portal.enterprises.models import Industry
 
     return dict(Industry.objects.values_list("code", "name"))
 

@@ -8,9 +8,9 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from monitoring.indicators import INDICATORS
+from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
-from monitoring.validation import Context
+from monitoring.validation import Context, validate
 from portal.accounts.scoping import scope_for, within
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
@@ -109,7 +109,6 @@ def changes_since_return(*, filing: Filing) -> list[dict]:
     if not before or not after or filing.version == filing.returned_version:
         return []
     labels = {i.code: i.label for i in INDICATORS}
-    from monitoring.indicators import SURVEY
 
     labels.update({q.field_name: q.label for q in SURVEY})
     labels.update({"products": "主要产品", "difficulties": "主要困难", "difficulties_text": "其他困难和问题",
@@ -246,7 +245,6 @@ def not_filed(*, user, period: Period, region: Region):
 
 def check_filing(*, enterprise: Enterprise, period: Period, data: dict):
     """Validate without writing: the warnings the form must ask explanations for."""
-    from monitoring.validation import validate
 
     return validate(data, build_contexts([enterprise], period)[enterprise.id])
 

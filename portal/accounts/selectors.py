@@ -1,9 +1,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
+
+from portal.audit.models import AuditEntry
 
 from .models import AddressLockout, EnterpriseRegistration, Role, User
 from .scoping import scope_for
@@ -22,7 +26,6 @@ def user_list(*, user, q: str = "", role: str | None = None, active: bool | None
 
 def admin_counts() -> dict:
     """What the three administrators' dashboards count: two queries."""
-    from portal.audit.models import AuditEntry
 
     counts = User.objects.aggregate(
         total=Count("id"),
@@ -74,8 +77,6 @@ class AccountLockout:
 def account_lockouts(*, user) -> QuerySet:
     """Locked (user name, address) pairs, latest first: what axes refuses right now, as rows of
     {username, ip_address, failures, last_failure}. Empty for anyone who may not lift them."""
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
 
     if not scope_for(user).may_unlock_accounts:
         return AccessAttempt.objects.none().values("username", "ip_address")
@@ -89,7 +90,6 @@ def account_lockouts(*, user) -> QuerySet:
 
 def account_lockout_rows(rows) -> list[AccountLockout]:
     """A page of account_lockouts() with the accounts they name (one query) and when each lock ends."""
-    from axes.helpers import get_cool_off
 
     rows = list(rows)
     cool_off = get_cool_off()

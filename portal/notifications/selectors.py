@@ -2,6 +2,7 @@
 
 
 from django.core.cache import cache
+from django_celery_beat.models import PeriodicTask
 
 from portal.accounts.scoping import scope_for
 
@@ -102,7 +103,6 @@ def can_see_schedule(user) -> bool:
 def schedule(*, user) -> list:
     if not can_see_schedule(user):
         return []
-    from django_celery_beat.models import PeriodicTask
 
     return list(PeriodicTask.objects.select_related("crontab", "interval").order_by("name"))
 

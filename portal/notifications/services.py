@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from .models import Channel, Delivery, Notification, Preference
 from .selectors import forget_unread, unread_count
@@ -158,7 +159,6 @@ def _insert_owned(field: str, wanted: dict) -> dict:
     """Insert the wanted {(owner id, key): message} rows of one owner field; {(owner id, key): id} inserted."""
     now = timezone.now()
     if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values
 
         table = connection.ops.quote_name(Notification._meta.db_table)
         rows = [(o, k, m.title[:200], m.body, m.link[:300], now) for (o, k), m in wanted.items()]
