@@ -134,7 +134,7 @@ def create_enterprise_account(*, actor: User, enterprise: Enterprise, username: 
     validate_password(password, user)
     user.set_password(password)
     # The officer must choose their own password at first login.
-    user.password_changed_at = timezone.now() - timezone.timedelta(days=3650)
+    user.password_changed_at = timezone.now() - timedelta(days=3650)
     user.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=user, region_path=enterprise.region_path,
                  enterprise_id=enterprise.pk, changes={"username": [None, username], "role": [None, user.role]})
@@ -150,14 +150,14 @@ def create_account(*, actor: User, username: str, password: str, full_name: str 
     user = User(username=username, full_name=full_name, email=email, role=Role.NONE)
     validate_password(password, user)
     user.set_password(password)
-    user.password_changed_at = timezone.now() - timezone.timedelta(days=3650)
+    user.password_changed_at = timezone.now() - timedelta(days=3650)
     user.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=user, changes={"username": [None, username]})
     return user
 
 
 @transaction.atomic
-def assign_role(*, actor: User, user: User, role: str, region=None, enterprise=None,
+def assign_role(*, actor: User, user: User, role: str, region: Region=None, enterprise: Enterprise=None,
                 enterprise_code: str = "") -> User:
     """The security administrator gives a user their one role (and its region or enterprise).
 

@@ -1,8 +1,8 @@
 """Every write to the enterprise registry. Each function owns its transaction and its audit rows."""
-
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from zipfile import BadZipFile
 
 import xlsxwriter
@@ -33,7 +33,7 @@ AUDITED_FIELDS = (*EDITABLE_FIELDS, "size_class")
 OFFICER_FIELDS = ("contact_name", "contact_phone", "contact_email", "address")
 
 
-def _check_region(actor, region: Region) -> None:
+def _check_region(actor: Any, region: Region) -> None:
     if region.level != RegionLevel.COUNTY:
         raise ValidationError({"region": _("企业须登记在县(市、区)级地区。")})
     if not scope_for(actor).region_in_scope(region):
@@ -52,7 +52,7 @@ def _credit_code(code: str) -> str:
 MAX_NAMED_CODES = 6
 
 
-def coarse_industry_message(industry: Industry, table=None) -> str:
+def coarse_industry_message(industry: Industry, table: Any=None) -> str:
     """Why an enterprise cannot be filed under a code spanning several categories, and what to file instead."""
     finer = finer_industries(industry, Industry.objects.all() if table is None else table)
     if len(finer) <= MAX_NAMED_CODES:
@@ -63,7 +63,7 @@ def coarse_industry_message(industry: Industry, table=None) -> str:
              "请改选更细的行业代码:%(choices)s。") % {"industry": industry, "choices": choices}
 
 
-def validate_industry(industry: Industry, *, table=None) -> None:
+def validate_industry(industry: Industry, *, table: Any=None) -> None:
     """An enterprise is filed under a code of one category of the size standard (or outside it), never a coarser one."""
     if industry.spans_categories:
         raise ValidationError({"industry": coarse_industry_message(industry, table)})
@@ -84,7 +84,7 @@ def _classify(enterprise: Enterprise, classifier: Classifier) -> None:
     enterprise.size_standard = classifier.standard
 
 
-def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, industries=None) -> None:
+def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, industries: Any=None) -> None:
     for name, value in data.items():
         setattr(enterprise, name, value)
     enterprise.region_path = enterprise.region.path
@@ -103,7 +103,7 @@ def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, indust
 
 
 @transaction.atomic
-def create_enterprise(*, actor, data: dict) -> Enterprise:
+def create_enterprise(*, actor: Any, data: dict) -> Enterprise:
     _check_region(actor, data["region"])
     data = {**data, "credit_code": _credit_code(data["credit_code"])}
     if Enterprise.objects.filter(credit_code=data["credit_code"]).exists():
@@ -123,7 +123,7 @@ def create_enterprise(*, actor, data: dict) -> Enterprise:
 
 
 @transaction.atomic
-def update_enterprise(*, actor, enterprise: Enterprise, data: dict) -> Enterprise:
+def update_enterprise(*, actor: Any, enterprise: Enterprise, data: dict) -> Enterprise:
     scope = scope_for(actor)
     if not scope.changeable_enterprises(Enterprise.objects.filter(pk=enterprise.pk)).exists():
         raise PermissionDenied(_("无权修改该企业。"))
@@ -148,7 +148,7 @@ def update_enterprise(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
 
 
 @transaction.atomic
-def reclassify_all(*, actor, standard=None) -> int:
+def reclassify_all(*, actor: Any, standard: Any=None) -> int:
     """Re-derive every enterprise's size class after a revised standard is loaded. Audited in bulk."""
     standard = standard or current_standard()
     classifier = Classifier(standard)
@@ -169,7 +169,7 @@ def reclassify_all(*, actor, standard=None) -> int:
     return len(changed)
 
 
-def _audit_row(actor, action, enterprise, changes, note=""):
+def _audit_row(actor: Any, action: Any, enterprise: Enterprise, changes: Any, note: Any="") -> Any:
     return audit.entry(actor=actor, action=action, model="enterprises.Enterprise", object_id=str(enterprise.pk),
                        object_repr=str(enterprise)[:200], region_path=enterprise.region_path,
                        enterprise_id=enterprise.pk, changes=changes, note=note)
@@ -224,21 +224,21 @@ class ImportResult:
         return not self.errors
 
 
-def _parse_int(raw) -> int:
+def _parse_int(raw: Any) -> int:
     value = Decimal(str(raw))
     if value != value.to_integral_value() or value < 0:
         raise ValueError
     return int(value)
 
 
-def _parse_decimal(raw) -> Decimal:
+def _parse_decimal(raw: Any) -> Decimal:
     value = Decimal(str(raw)).quantize(Decimal("0.01"))
     if value < 0:
         raise ValueError
     return value
 
 
-def _parse_bool(raw) -> bool:
+def _parse_bool(raw: Any) -> bool:
     word = str(raw).strip().lower()
     if word in TRUE_WORDS:
         return True
@@ -247,7 +247,7 @@ def _parse_bool(raw) -> bool:
     raise ValueError
 
 
-def _parse_date(raw) -> date:
+def _parse_date(raw: Any) -> date:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -255,7 +255,7 @@ def _parse_date(raw) -> date:
     return date.fromisoformat(str(raw).replace("/", "-"))
 
 
-def _parse_email(raw) -> str:
+def _parse_email(raw: Any) -> str:
     validate_email(str(raw))
     return str(raw)
 
@@ -265,7 +265,7 @@ CELL_PARSERS = {"int": _parse_int, "decimal": _parse_decimal, "bool": _parse_boo
                 "email": _parse_email}
 
 
-def _cell(col: Column, raw, errors: list[str], row_no: int):
+def _cell(col: Column, raw: Any, errors: list[str], row_no: int) -> Any:
     if isinstance(raw, str):
         raw = raw.strip()
     if raw in (None, ""):
@@ -291,7 +291,7 @@ def _cell(col: Column, raw, errors: list[str], row_no: int):
         return None
 
 
-def read_import_rows(fileobj) -> list[tuple[int, list]]:
+def read_import_rows(fileobj: Any) -> list[tuple[int, list]]:
     """Rows of the first sheet as (row number, values), reading the upload with openpyxl."""
 
     try:
@@ -322,7 +322,7 @@ def read_import_rows(fileobj) -> list[tuple[int, list]]:
     return rows
 
 
-def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult:
+def import_enterprises(*, actor: Any, fileobj: Any, dry_run: bool = False) -> ImportResult:
     """Validate every row; save all of them or none. Errors name the row and the column."""
     result = ImportResult()
     try:
@@ -417,7 +417,7 @@ def _resolve_import_industry(row_no: int, data: dict, lookup: _ImportLookup, err
             "row": row_no, "msg": coarse_industry_message(data["industry"], lookup.industry_table)})
 
 
-def _plan_import(scope, parsed: list[tuple[int, dict]], lookup: _ImportLookup,
+def _plan_import(scope: Any, parsed: list[tuple[int, dict]], lookup: _ImportLookup,
                  result: ImportResult) -> tuple[list, list]:
     """The enterprises to create and to update, each with its audit diff; counts the unchanged ones."""
     existing = {
@@ -455,7 +455,7 @@ def _plan_import(scope, parsed: list[tuple[int, dict]], lookup: _ImportLookup,
     return to_create, to_update
 
 
-def _save_import(actor, to_create: list, to_update: list) -> None:
+def _save_import(actor: Any, to_create: list, to_update: list) -> None:
     with transaction.atomic():
         Enterprise.objects.bulk_create([e for e, _c in to_create], batch_size=2000)
         if not all(e.pk for e, _c in to_create):  # backends without RETURNING: fetch ids by code
@@ -474,7 +474,7 @@ def _save_import(actor, to_create: list, to_update: list) -> None:
         audit.record_many(audit_rows)
 
 
-def write_import_template(fileobj, *, regions=None) -> None:
+def write_import_template(fileobj: Any, *, regions: Any=None) -> None:
     """The downloadable template: headers, one example row, and a sheet of valid codes.
 
     ``regions`` limits the code sheet to the counties the downloading official may import into.
