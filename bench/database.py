@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+import psycopg2
+from psycopg2 import sql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = BASE_DIR / "bench.sqlite3"
 POSTGRES_BENCH_NAME = "portal_bench"
@@ -41,8 +44,6 @@ def recreate(url: str) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"SQLite {path}"
     if parts.scheme.startswith("postgres"):
-        import psycopg2
-        from psycopg2 import sql
 
         name = unquote(parts.path.lstrip("/"))
         if "bench" not in name:

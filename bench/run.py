@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
+
+import django
 
 from bench import database
 from bench.registry import Context, ordered_steps, run_steps
+from bench.steps import load_all
 
 DEFAULT_OUTPUT = database.BASE_DIR / "bench-results.json"
 
@@ -65,17 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     where = database.recreate(url)
     database.configure_environment(url)
 
-    import logging
-    import warnings
-
-    import django
 
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: STATIC_ROOT is not collected here
 
     django.setup()
     logging.getLogger("axes").setLevel(logging.WARNING)  # one line per force_login otherwise
-
-    from bench.steps import load_all
 
     load_all()
     steps = ordered_steps()

@@ -20,7 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.test import Client
+from django.urls import Resolver404, resolve
+from rest_framework.authtoken.models import Token
+
 from bench.registry import Context, Skip, step
+from monitoring import periods
+from portal.accounts import services as account_services
+from portal.audit.context import origin
+from portal.core.periods import month_code
+from portal.enterprises.models import Enterprise
 
 BATCH_SIZE = 1000
 MAX_ENTERPRISES = 5000  # per month; the rate does not depend on the province's size
@@ -87,7 +96,6 @@ def api_filings_per_s(client_factory: Callable, *, user, enterprises: list[tuple
     ``user``; ``enterprises`` are (credit code, is industrial) pairs; ``periods`` are Period objects, filed
     in order. Returns the accepted count, the rejected count and the timed seconds (requests only).
     """
-    from portal.core.periods import month_code
 
     client = client_factory(user)
     bodies = []
@@ -116,8 +124,6 @@ def api_filings_per_s(client_factory: Callable, *, user, enterprises: list[tuple
 
 def token_client_factory(user):
     """A test client that authenticates as an exchange system does: ``Authorization: Token <key>``."""
-    from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     token, _created = Token.objects.get_or_create(user=user)
     return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
@@ -125,7 +131,6 @@ def token_client_factory(user):
 
 def _periods_before_generated(ctx: Context) -> list:
     """Two consecutive ended months of one year, before the ``ctx.months`` months the filings step generates."""
-    from monitoring import periods
 
     last = periods.current_filing_period()
     year, month = last.year, last.month - ctx.months  # the month before the generated ones
@@ -139,11 +144,6 @@ def _periods_before_generated(ctx: Context) -> list:
 @step("api_filings_per_s", order=400)
 def api_filings(ctx: Context) -> None:
     """Filings per second through POST /api/v1/filings/batch/ (batches of 1,000, full validation, token auth)."""
-    from django.urls import Resolver404, resolve
-
-    from portal.accounts import services as account_services
-    from portal.audit.context import origin
-    from portal.enterprises.models import Enterprise
 
     try:
         resolve(BATCH_PATH)

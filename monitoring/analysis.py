@@ -4,9 +4,9 @@ survey's diffusion index per question and composite, per region and month.
 
 Every function is a handful of GROUP BY queries, independent of the number of enterprises.
 """
-
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
@@ -14,6 +14,7 @@ from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import Filing, FilingStatus, Period
 from portal.accounts.scoping import within
 from portal.core.periods import month_code
+from portal.enterprises.models import Industry, SizeClass
 from portal.regions.models import Region
 
 # Weights of the composite index (as the PMI weights its sub-indices). Costs rising is bad news for an
@@ -26,7 +27,7 @@ COUNTED = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)  # a returned filing i
 CODES = [i.code for i in INDICATORS]
 
 
-def counted_filings(*, user, period: Period | None = None, region: Region | None = None):
+def counted_filings(*, user: Any, period: Period | None = None, region: Region | None = None) -> Any:
     qs = Filing.objects.visible_to(user).filter(status__in=COUNTED)
     if period is not None:
         qs = qs.filter(period_id=period.pk)
@@ -52,7 +53,7 @@ def _child_key(region: Region) -> str:
     return "county_id" if region.level == 2 else ("city_id" if region.level == 1 else "county_id")
 
 
-def comparable_sums(*, user, period: Period, region: Region, key: str | None) -> tuple[dict, dict]:
+def comparable_sums(*, user: Any, period: Period, region: Region, key: str | None) -> tuple[dict, dict]:
     """The one definition of year-on-year growth on the same enterprises (同口径): the enterprises with a counted
     filing in both this period and the same month last year, attributed to where they filed now (``key``: the
     current filing's ``county_id``, ``city_id``, ``industry_code`` or ``size_class``; None for one total).
@@ -79,7 +80,7 @@ def growth_of(now: dict | None, then: dict | None) -> dict:
     return {c: growth((now or {}).get(c), (then or {}).get(c)) for c in CODES}
 
 
-def indicator_totals(*, user, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:
+def indicator_totals(*, user: Any, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:
     """Totals of every indicator grouped by child region / industry / size class, plus the grand total.
 
     Growth compares this month's year-to-date totals with last year's same month over the enterprises that
@@ -111,14 +112,14 @@ def indicator_totals(*, user, period: Period, region: Region, by: str = "region"
     return [rows[k] for k in order if k in rows], total
 
 
-def exact(value, indicator):
+def exact(value: Any, indicator: Any) -> Any:
     """Sums come back with the backend's own scale (SQLite: many digits); values are kept to one decimal."""
     if value is None:
         return None
     return int(value) if indicator.integer else Decimal(value).quantize(indicator.quantum)
 
 
-def growth(now, then) -> Decimal | None:
+def growth(now: Any, then: Any) -> Decimal | None:
     if now is None or not then:
         return None
     return ((Decimal(now) - Decimal(then)) / abs(Decimal(then)) * 100).quantize(Decimal("0.1"))
@@ -126,10 +127,8 @@ def growth(now, then) -> Decimal | None:
 
 def _labels(by: str) -> dict:
     if by == "size":
-        from portal.enterprises.models import SizeClass
 
         return dict(SizeClass.choices)
-    from portal.enterprises.models import Industry
 
     return dict(Industry.objects.values_list("code", "name"))
 
@@ -154,7 +153,7 @@ def composite(indices: dict) -> Decimal | None:
     return (sum(w * v for w, v in parts) / weight).quantize(Decimal("0.1"))
 
 
-def _counts():
+def _counts() -> Any:
     agg = {}
     for q in SURVEY:
         agg[f"{q.code}_up"] = Count("id", filter=Q(**{q.field_name: "up"}))
@@ -163,13 +162,13 @@ def _counts():
     return agg
 
 
-def _indices(row) -> dict:
+def _indices(row: Any) -> dict:
     out = {q.code: diffusion(row[f"{q.code}_up"], row[f"{q.code}_same"], row[f"{q.code}_n"]) for q in SURVEY}
     out["composite"] = composite(out)
     return out
 
 
-def diffusion_by_region(*, user, period: Period, region: Region) -> tuple[list[dict], dict]:
+def diffusion_by_region(*, user: Any, period: Period, region: Region) -> tuple[list[dict], dict]:
     """Each child region's indices for the month, and the region's own. Two queries."""
     key = _child_key(region)
     names = {r.id: r.name for r in Region.objects.visible_to(user).filter(parent=region)}
@@ -180,7 +179,7 @@ def diffusion_by_region(*, user, period: Period, region: Region) -> tuple[list[d
     return sorted(rows, key=lambda r: str(r["region"])), {"n": own["overall_n"], **_indices(own)}
 
 
-def diffusion_trend(*, user, region: Region, until: Period, months: int = 24) -> list[dict]:
+def diffusion_trend(*, user: Any, region: Region, until: Period, months: int = 24) -> list[dict]:
     """The region's indices for each of the last ``months`` months up to ``until``. One query."""
     first = until.year * 12 + until.month - months
     qs = (counted_filings(user=user, region=region)

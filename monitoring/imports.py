@@ -6,11 +6,14 @@ the form and the API; the upload is all or nothing.
 """
 
 from dataclasses import dataclass, field
+from zipfile import BadZipFile
 
+import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from monitoring import services
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Difficulty
@@ -43,8 +46,6 @@ class ImportResult:
 
 
 def write_template(fileobj, *, enterprises) -> None:
-    import xlsxwriter
-
     wb = xlsxwriter.Workbook(fileobj, {"in_memory": True, "strings_to_formulas": False})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
     text = wb.add_format({"num_format": "@"})
@@ -75,11 +76,34 @@ def _rows(ws, expected_head):
 
 
 def import_filings(*, actor, period: Period, fileobj, submit: bool = True) -> ImportResult:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
     result = ImportResult()
+    sheets = _read_sheets(fileobj, result)
+    if sheets is None:
+        return result
+    raw_rows, product_rows = sheets
+    products: dict[str, list] = {}
+    for n, row in product_rows:
+        code = str(row.get("credit_code") or "").strip().upper()
+        products.setdefault(code, []).append((n, row))
+    items, row_of = _parse_rows(actor, raw_rows, products, result)
+    for code, rows in products.items():
+        for n, _row in rows:
+            result.errors.append(_("“主要产品”第%(n)d行:统一社会信用代码“%(c)s”不在月度报表中。") % {"n": n, "c": code})
+    if not items:
+        return result
+    try:
+        with transaction.atomic():
+            outcomes = services.file_batch(actor=actor, period=period, items=items, submit=submit)
+            _count_outcomes(outcomes, row_of, result)
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = result.updated = result.unchanged = 0
+    return result
+
+
+def _read_sheets(fileobj, result: ImportResult) -> tuple[list, list] | None:
+    """Both sheets' rows, or None with the reason in ``result.errors``."""
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
         main, products_ws = wb[MAIN_SHEET], wb[PRODUCT_SHEET]
@@ -88,18 +112,21 @@ def import_filings(*, actor, period: Period, fileobj, submit: bool = True) -> Im
     except (BadZipFile, OSError, KeyError) as exc:
         result.errors.append(_("无法读取该文件,请上传从本平台下载的月度报表模板(.xlsx)。"))
         del exc
-        return result
+        return None
     except ValidationError as exc:
         result.errors.extend(exc.messages)
-        return result
+        return None
     if not raw_rows:
         result.errors.append(_("模板中没有企业数据。"))
-        return result
+        return None
+    return raw_rows, product_rows
 
-    products: dict[str, list] = {}
-    for n, row in product_rows:
-        code = str(row.get("credit_code") or "").strip().upper()
-        products.setdefault(code, []).append((n, row))
+
+def _parse_rows(actor, raw_rows: list, products: dict[str, list], result: ImportResult) -> tuple[list, dict]:
+    """The batch's items for the enterprises in the actor's scope, and each enterprise's row number.
+
+    Takes each enterprise's products out of ``products``: what is left there names no enterprise of the sheet.
+    """
     codes = [str(r.get("credit_code") or "").strip().upper() for _n, r in raw_rows]
     enterprises = {e.credit_code: e for e in Enterprise.objects.visible_to(actor).filter(credit_code__in=codes)
                    .select_related("industry", "region")}
@@ -123,29 +150,21 @@ def import_filings(*, actor, period: Period, fileobj, submit: bool = True) -> Im
         row["products"] = [dict(p) for _pn, p in products.pop(code, [])]
         data, parsed = parse_payload(row)
         items.append((enterprise, data, parsed))
-    for code, rows in products.items():
-        for n, _row in rows:
-            result.errors.append(_("“主要产品”第%(n)d行:统一社会信用代码“%(c)s”不在月度报表中。") % {"n": n, "c": code})
-    if not items:
-        return result
-    try:
-        with transaction.atomic():
-            outcomes = services.file_batch(actor=actor, period=period, items=items, submit=submit)
-            for out in outcomes:
-                n = row_of[out.enterprise.id]
-                for key, msgs in out.errors.items():
-                    hint = _("(在“预警说明”列填写 %(code)s:说明)") % {"code": key.split(".", 1)[1]} if key.startswith(
-                        "explanations.") else ""
-                    for msg in msgs:
-                        result.errors.append(_("第%(n)d行(%(name)s):%(msg)s%(hint)s") % {
-                            "n": n, "name": out.enterprise.name, "msg": msg, "hint": hint})
-                if out.outcome in ("created", "updated", "unchanged"):
-                    setattr(result, out.outcome, getattr(result, out.outcome) + 1)
-            if result.errors:
-                raise _Rollback
-    except _Rollback:
-        result.created = result.updated = result.unchanged = 0
-    return result
+    return items, row_of
+
+
+def _count_outcomes(outcomes, row_of: dict, result: ImportResult) -> None:
+    """Each row's errors (with its row number) and the counts of created, updated and unchanged filings."""
+    for out in outcomes:
+        n = row_of[out.enterprise.id]
+        for key, msgs in out.errors.items():
+            hint = _("(在“预警说明”列填写 %(code)s:说明)") % {"code": key.split(".", 1)[1]} if key.startswith(
+                "explanations.") else ""
+            for msg in msgs:
+                result.errors.append(_("第%(n)d行(%(name)s):%(msg)s%(hint)s") % {
+                    "n": n, "name": out.enterprise.name, "msg": msg, "hint": hint})
+        if out.outcome in ("created", "updated", "unchanged"):
+            setattr(result, out.outcome, getattr(result, out.outcome) + 1)
 
 
 def _explanations(value) -> dict:

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monitoring import periods, selectors
+from monitoring.models import Filing, FilingStatus
 from portal.accounts.scoping import scope_for
 from portal.core.navigation import register_nav, register_panel
 
@@ -11,8 +13,6 @@ from portal.core.navigation import register_nav, register_panel
 def enterprise_panel(user):
     if not scope_for(user).is_enterprise:
         return None
-    from monitoring import periods
-    from monitoring.models import Filing, FilingStatus
 
     period = periods.current_filing_period()
     filing = Filing.objects.visible_to(user).filter(period_id=period.pk).only("status").first()
@@ -30,8 +30,6 @@ def enterprise_panel(user):
 def official_panel(user):
     if not user.is_official:
         return None
-    from monitoring import periods, selectors
-    from monitoring.models import FilingStatus
 
     period = periods.current_filing_period()
     q = f"?period={periods.code(period)}"

@@ -2,15 +2,15 @@
 
 A period's rows are filtered on ``period_id=period.pk``: for a month nobody has opened yet the pages show an
 unsaved Period (``periods.read_period``), whose NULL id matches no filing and no report."""
-
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from monitoring.indicators import INDICATORS, field_labels
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
-from monitoring.validation import Context
+from monitoring.validation import Context, validate
 from portal.accounts.scoping import scope_for, within
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
@@ -52,19 +52,19 @@ def build_contexts(enterprises: list[Enterprise], period: Period) -> dict[int, C
 
 
 
-def periods_for_enterprise(*, user, enterprise: Enterprise, limit: int = 24) -> list[dict]:
+def periods_for_enterprise(*, user: Any, enterprise: Enterprise, limit: int = 24) -> list[dict]:
     """The enterprise's months with their filing status, newest first."""
     filings = {f.period_id: f for f in Filing.objects.visible_to(user).filter(enterprise=enterprise)
                .only("id", "period_id", "status", "on_time", "days_late", "return_reason")}
     return [{"period": p, "filing": filings.get(p.id)} for p in Period.objects.visible_to(user)[:limit]]
 
 
-def filing_for(*, user, enterprise: Enterprise, period: Period) -> Filing | None:
+def filing_for(*, user: Any, enterprise: Enterprise, period: Period) -> Filing | None:
     return (Filing.objects.visible_to(user).filter(enterprise=enterprise, period_id=period.pk)
             .select_related("period", "enterprise").prefetch_related("products").first())
 
 
-def filing_detail(*, user, pk: int) -> Filing | None:
+def filing_detail(*, user: Any, pk: int) -> Filing | None:
     return (Filing.objects.visible_to(user).select_related("period", "enterprise", "enterprise__region",
                                                             "reviewed_by", "filed_by")
             .prefetch_related("products").filter(pk=pk).first())
@@ -84,7 +84,7 @@ def comparison_values(*, enterprise: Enterprise, period: Period) -> dict[str, di
     return out
 
 
-def monthly_value(indicator, ytd, previous_ytd, same_year: bool):
+def monthly_value(indicator: Any, ytd: Any, previous_ytd: Any, same_year: bool) -> Any:
     """The month's own value of a year-to-date flow (January: the YTD value itself)."""
     if ytd is None:
         return None
@@ -113,7 +113,7 @@ def changes_since_return(*, filing: Filing) -> list[dict]:
             for k in after if before.get(k) != after.get(k)]
 
 
-def review_queue(*, user, period: Period, status: str = FilingStatus.SUBMITTED, q: str = ""):
+def review_queue(*, user: Any, period: Period, status: str = FilingStatus.SUBMITTED, q: str = "") -> Any:
     """Submissions waiting for the user's review: one query for the page, enterprise joined."""
     qs = (Filing.objects.visible_to(user).filter(period_id=period.pk)
           .select_related("enterprise", "county")
@@ -128,7 +128,7 @@ def review_queue(*, user, period: Period, status: str = FilingStatus.SUBMITTED, 
     return qs
 
 
-def expected_enterprises(*, user, period: Period):
+def expected_enterprises(*, user: Any, period: Period) -> Any:
     """Enterprises monitored during the period's month (by monitored-from/until), in the user's scope."""
     start = date(period.year, period.month, 1)
     return Enterprise.objects.visible_to(user).filter(
@@ -177,7 +177,7 @@ def _fill(status: ReportingCounts, row: dict) -> None:
         setattr(status, key.removeprefix("n_"), row.get(key) or 0)
 
 
-def reporting_counts(*, user, period: Period, region: Region | None = None,
+def reporting_counts(*, user: Any, period: Period, region: Region | None = None,
                      children: bool = True) -> tuple[Region | None, RegionStatus | None, list[RegionStatus]]:
     """The one definition of the reporting figures (expected, submitted, on time, late, returned, approved, rate,
     rank): ``region``'s own (counted over its whole subtree, never summed from rows) and each child region's,
@@ -215,7 +215,7 @@ def reporting_counts(*, user, period: Period, region: Region | None = None,
     return region, own, out
 
 
-def status_by_child(*, user, period: Period, region: Region | None = None) -> tuple[Region, list[RegionStatus]]:
+def status_by_child(*, user: Any, period: Period, region: Region | None = None) -> tuple[Region, list[RegionStatus]]:
     """Each child region's reporting figures (``reporting_counts``)."""
     region, _own, rows = reporting_counts(user=user, period=period, region=region)
     return region, rows
@@ -231,7 +231,7 @@ def rank_by_rate(rows: list) -> None:
         row.rank = rank
 
 
-def not_filed(*, user, period: Period, region: Region):
+def not_filed(*, user: Any, period: Period, region: Region) -> Any:
     """Enterprises expected in the period that have not submitted, with their contacts."""
     submitted = Filing.objects.visible_to(user).filter(period_id=period.pk, enterprise=OuterRef("pk")).submitted()
     return (within(expected_enterprises(user=user, period=period), region)
@@ -239,27 +239,26 @@ def not_filed(*, user, period: Period, region: Region):
             .only("id", "name", "credit_code", "contact_name", "contact_phone", "region__name"))
 
 
-def check_filing(*, enterprise: Enterprise, period: Period, data: dict):
+def check_filing(*, enterprise: Enterprise, period: Period, data: dict) -> Any:
     """Validate without writing: the warnings the form must ask explanations for."""
-    from monitoring.validation import validate
 
     return validate(data, build_contexts([enterprise], period)[enterprise.id])
 
 
-def recent_periods(*, user, limit: int = 13):
+def recent_periods(*, user: Any, limit: int = 13) -> Any:
     return list(Period.objects.visible_to(user)[:limit])
 
 
-def region_trail(*, user, region: Region) -> list[Region]:
+def region_trail(*, user: Any, region: Region) -> list[Region]:
     """The breadcrumb from the user's own region down to ``region`` (never above the user's region)."""
     return [r for r in Region.objects.visible_to(user).filter(code__in=region.ancestors_and_self()).order_by("level")]
 
 
-def county_report(*, user, county: Region, period: Period) -> CountyReport | None:
+def county_report(*, user: Any, county: Region, period: Period) -> CountyReport | None:
     return CountyReport.objects.visible_to(user).filter(county=county, period_id=period.pk).first()
 
 
-def region_totals(*, user, period: Period, region: Region) -> RegionStatus:
+def region_totals(*, user: Any, period: Period, region: Region) -> RegionStatus:
     """The region's own reporting figures (``reporting_counts`` without the children)."""
     _region, own, _rows = reporting_counts(user=user, period=period, region=region, children=False)
     return own or RegionStatus(region=region)

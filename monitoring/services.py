@@ -1,11 +1,11 @@
 """Every write of the monthly monitoring: filing (browser, on behalf, API, import), review, unlocking,
 reporting up, locking. One set-based core (``file_batch``) serves the single form and the batches,
 so the rules are the same whichever way a filing arrives."""
-
 import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,7 +29,7 @@ CONTENT_FIELDS = (*(i.code for i in INDICATORS), *(q.field_name for q in SURVEY)
                   "difficulties", "difficulties_text", "explanations")
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     return value
@@ -49,7 +49,7 @@ def content_of(data: dict) -> dict:
     return out
 
 
-def filing_content(filing: Filing, products=None) -> dict:
+def filing_content(filing: Filing, products: Any=None) -> dict:
     data = {name: getattr(filing, name) for name in CONTENT_FIELDS}
     rows = products if products is not None else filing.products.all()
     data["products"] = [{k: getattr(p, k) for k, _label in PRODUCT_FIELDS} for p in rows]
@@ -84,7 +84,7 @@ class Outcome:
 # Filing: the one core
 # ------------------------------------------------------------------------------------------------
 
-def _check_can_file(actor, enterprises: list[Enterprise]) -> bool:
+def _check_can_file(actor: Any, enterprises: list[Enterprise]) -> bool:
     """Returns True when the actor files on the enterprise's behalf (代报). Raises if not allowed."""
     scope = scope_for(actor)
     if not (scope.is_enterprise or scope.is_official or scope.is_exchange):
@@ -94,7 +94,7 @@ def _check_can_file(actor, enterprises: list[Enterprise]) -> bool:
     return scope.files_on_behalf()
 
 
-def file_batch(*, actor, period: Period, items: list[tuple[Enterprise, dict, Result | None]], submit: bool,
+def file_batch(*, actor: Any, period: Period, items: list[tuple[Enterprise, dict, Result | None]], submit: bool,
                dry_run: bool = False) -> list[Outcome]:
     """Save (draft) or submit filings for one period. Items carry already typed data and any parse errors.
 
@@ -187,7 +187,7 @@ class _Writes:
               "content_hash", "channel", "filed_by", "on_behalf", "warnings", "size_class", "industry_code",
               "updated_at"]
 
-    def __init__(self, *, actor, period: Period, act: str, on_behalf: bool):
+    def __init__(self, *, actor: Any, period: Period, act: str, on_behalf: bool) -> None:
         self.actor, self.period, self.act, self.on_behalf = actor, period, act, on_behalf
         self.now = timezone.now()
         origin = audit_context.current()
@@ -248,7 +248,7 @@ class _Writes:
             for f, is_new, changes in self.audits)
 
 
-def _fill_ids(creates, period):
+def _fill_ids(creates: Any, period: Period) -> None:
     if creates and any(f.pk is None for f, _d in creates):  # backends without RETURNING
         ids = dict(Filing.objects.filter(period=period, enterprise_id__in=[f.enterprise_id for f, _d in creates])
                    .values_list("enterprise_id", "id"))
@@ -256,7 +256,7 @@ def _fill_ids(creates, period):
             f.pk = f.id = ids[f.enterprise_id]
 
 
-def file_one(*, actor, enterprise: Enterprise, period: Period, data: dict, submit: bool,
+def file_one(*, actor: Any, enterprise: Enterprise, period: Period, data: dict, submit: bool,
              parsed: Result | None = None, dry_run: bool = False) -> Outcome:
     """The browser form and the single API call. Raises ValidationError/Conflict for the caller to show."""
     outcome = file_batch(actor=actor, period=period, items=[(enterprise, data, parsed)], submit=submit,
@@ -269,7 +269,7 @@ def file_one(*, actor, enterprise: Enterprise, period: Period, data: dict, submi
 
 
 @transaction.atomic
-def withdraw_filing(*, actor, filing: Filing) -> Filing:
+def withdraw_filing(*, actor: Any, filing: Filing) -> Filing:
     """The enterprise takes back a submission nobody has reviewed yet, to correct it: a draft again (recorded).
     Timeliness stays as first recorded; the next submission is a new version."""
     scope = scope_for(actor)
@@ -292,7 +292,7 @@ def withdraw_filing(*, actor, filing: Filing) -> Filing:
 # Review
 # ------------------------------------------------------------------------------------------------
 
-def _reviewable(actor, filing: Filing) -> Filing:
+def _reviewable(actor: Any, filing: Filing) -> Filing:
     if not scope_for(actor).may_review(filing):
         raise PermissionDenied(_("无权审核该报表。"))
     filing = Filing.objects.select_for_update().select_related("enterprise", "period").get(pk=filing.pk)
@@ -301,7 +301,7 @@ def _reviewable(actor, filing: Filing) -> Filing:
     return filing
 
 
-def _event(filing, action, actor, reason="", fields=()):
+def _event(filing: Filing, action: Any, actor: Any, reason: Any="", fields: Any=()) -> None:
     origin = audit_context.current()
     FilingEvent.objects.create(filing=filing, action=action, version=filing.version, actor=actor,
                                actor_name=actor.get_username(), channel=origin.channel, reason=reason,
@@ -309,7 +309,7 @@ def _event(filing, action, actor, reason="", fields=()):
 
 
 @transaction.atomic
-def return_filing(*, actor, filing: Filing, reason: str, fields: list[str] = ()) -> Filing:
+def return_filing(*, actor: Any, filing: Filing, reason: str, fields: list[str] = ()) -> Filing:
     """Return a submission to the enterprise with a required reason, optionally pointing at fields."""
     filing = _reviewable(actor, filing)
     reason = (reason or "").strip()
@@ -332,7 +332,7 @@ def return_filing(*, actor, filing: Filing, reason: str, fields: list[str] = ())
 
 
 @transaction.atomic
-def approve_filing(*, actor, filing: Filing) -> Filing:
+def approve_filing(*, actor: Any, filing: Filing) -> Filing:
     filing = _reviewable(actor, filing)
     filing.status = states.next_status(filing.status, FilingEvent.Action.APPROVE)
     filing.reviewed_at, filing.reviewed_by = timezone.now(), actor
@@ -344,7 +344,7 @@ def approve_filing(*, actor, filing: Filing) -> Filing:
     return filing
 
 
-def bulk_approve(*, actor, filings) -> tuple[int, int]:
+def bulk_approve(*, actor: Any, filings: Any) -> tuple[int, int]:
     """Approve the selected submissions that carry no warnings; the others need a look. (approved, skipped)"""
     approved = skipped = 0
     for filing in filings:
@@ -357,7 +357,7 @@ def bulk_approve(*, actor, filings) -> tuple[int, int]:
 
 
 @transaction.atomic
-def unlock_filing(*, actor, filing: Filing, reason: str) -> Filing:
+def unlock_filing(*, actor: Any, filing: Filing, reason: str) -> Filing:
     """A level above the county reopens one enterprise's filing (after approval or locking), with a reason."""
     if not scope_for(actor).may_unlock(filing):
         raise PermissionDenied(_("只有市级或省级主管部门可以解锁报表。"))
@@ -384,7 +384,7 @@ def unlock_filing(*, actor, filing: Filing, reason: str) -> Filing:
 # ------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def report_county(*, actor, period: Period) -> CountyReport:
+def report_county(*, actor: Any, period: Period) -> CountyReport:
     if not scope_for(actor).may_report_up:
         raise PermissionDenied(_("只有县级主管部门可以上报本县数据。"))
     county = actor.region
@@ -407,7 +407,7 @@ def report_county(*, actor, period: Period) -> CountyReport:
 
 
 @transaction.atomic
-def return_county(*, actor, report: CountyReport, reason: str) -> CountyReport:
+def return_county(*, actor: Any, report: CountyReport, reason: str) -> CountyReport:
     report = CountyReport.objects.select_for_update().select_related("county").get(pk=report.pk)
     if not scope_for(actor).may_return_batch(report):
         raise PermissionDenied(_("只有上级主管部门可以退回县级上报。"))
@@ -423,7 +423,7 @@ def return_county(*, actor, report: CountyReport, reason: str) -> CountyReport:
 
 
 @transaction.atomic
-def set_deadlines(*, actor, period: Period, enterprise_deadline, review_deadline) -> Period:
+def set_deadlines(*, actor: Any, period: Period, enterprise_deadline: Any, review_deadline: Any) -> Period:
     if not scope_for(actor).may_adjust_deadlines:
         raise PermissionDenied(_("只有省级主管部门可以调整截止日期。"))
     if review_deadline < enterprise_deadline:
@@ -440,7 +440,7 @@ def set_deadlines(*, actor, period: Period, enterprise_deadline, review_deadline
 
 
 @transaction.atomic
-def lock_due_periods(*, today=None) -> list[Period]:
+def lock_due_periods(*, today: Any=None) -> list[Period]:
     """Lock every open period whose review deadline has passed. Idempotent."""
     today = today or timezone.localdate()
     due = list(Period.objects.select_for_update().filter(locked_at__isnull=True, review_deadline__lt=today))

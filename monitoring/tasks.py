@@ -2,6 +2,12 @@
 
 from celery import shared_task
 
+from monitoring import services
+from monitoring.bulletins import services as bulletins
+from monitoring.exchange import services as exchange
+from monitoring.exports.services import build_summary_export
+from monitoring.reminders import services as reminders
+
 # -------------------------------------------------------------------------------------------------
 # Exports: the summary workbook of an ExportJob (queued by export_services.request_summary_export)
 # -------------------------------------------------------------------------------------------------
@@ -10,7 +16,6 @@ from celery import shared_task
 @shared_task(acks_late=True, ignore_result=True)
 def build_export(job_id: int) -> None:
     """Build the job's spreadsheet; idempotent (a finished job is left alone), failures recorded on the job."""
-    from monitoring.exports.services import build_summary_export
 
     build_summary_export(job_id=job_id)
 
@@ -32,49 +37,42 @@ def _date(value: str | None) -> date | None:
 @recorded_task()
 def remind_late_filers(today: str | None = None, period_id: int | None = None) -> dict:
     """Enterprises that have not submitted, a set number of days before the filing deadline (10th, 12th)."""
-    from monitoring.reminders import services as reminders
     return reminders.remind_late_filers(today=_date(today), period=reminders.period_by_id(period_id))
 
 
 @recorded_task()
 def remind_pending_reviews(today: str | None = None, period_id: int | None = None) -> dict:
     """Counties with submissions waiting for review, on the filing deadline (13th)."""
-    from monitoring.reminders import services as reminders
     return reminders.remind_pending_reviews(today=_date(today), period=reminders.period_by_id(period_id))
 
 
 @recorded_task()
 def remind_unreported_counties(today: str | None = None, period_id: int | None = None) -> dict:
     """Cities about their counties that have not reported up, the day after the review deadline (16th)."""
-    from monitoring.reminders import services as reminders
     return reminders.remind_unreported_counties(today=_date(today), period=reminders.period_by_id(period_id))
 
 
 @recorded_task()
 def remind_returned_filing(filing_id: int, version: int) -> dict:
     """A returned filing's enterprise, at once (queued by services.return_filing on commit)."""
-    from monitoring.reminders import services as reminders
     return reminders.remind_returned_filing(filing_id=filing_id, version=version)
 
 
 @recorded_task()
 def remind_returned_filings(today: str | None = None) -> dict:
     """Filings still returned two days after their return, reminded once more."""
-    from monitoring.reminders import services as reminders
     return reminders.remind_returned_filings(today=_date(today))
 
 
 @recorded_task()
 def purge_idempotency_records() -> dict:
     """Forget stored API answers older than their Idempotency-Key lifetime (7 days)."""
-    from monitoring.exchange import services as exchange
     return {"deleted": exchange.purge_idempotency_records()}
 
 
 @recorded_task()
 def lock_periods(today: str | None = None) -> dict:
     """Lock every period whose review deadline has passed (services.lock_due_periods)."""
-    from monitoring import services
 
     locked = services.lock_due_periods(today=_date(today))
     return {"locked": len(locked), "periods": [str(p) for p in locked]}
@@ -83,13 +81,11 @@ def lock_periods(today: str | None = None) -> dict:
 @recorded_task()
 def generate_quarterly_bulletins(today: str | None = None) -> dict:
     """On the set day after a quarter, draft every level's bulletin of the quarter for province staff."""
-    from monitoring.bulletins import services as bulletins
     return bulletins.generate_due(today=_date(today))
 
 
 @recorded_task(progress=True)
 def generate_bulletins(year: int, quarter: int, user_id: int, progress=None) -> dict:
     """A province official's on-demand generation of a quarter's bulletins, with progress."""
-    from monitoring.bulletins import services as bulletins
     return bulletins.generate_quarter(year=year, quarter=quarter, actor=bulletins.actor_by_id(user_id),
                                       progress=progress)

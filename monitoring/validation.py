@@ -85,12 +85,24 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
     """Turn raw API/import input into typed data. Type errors are hard errors."""
     result = Result()
     data: dict = {"products": [], "difficulties": [], "difficulties_text": "", "explanations": {}}
+    _parse_indicators(raw, data, result)
+    _parse_survey(raw, data, result)
+    _parse_difficulties(raw, data, result)
+    _parse_explanations(raw, data, result)
+    _parse_products(raw, data, result)
+    return data, result
+
+
+def _parse_indicators(raw: Mapping, data: dict, result: Result) -> None:
     for ind in INDICATORS:
         try:
             data[ind.code] = parse_number(raw.get(ind.code), integer=ind.integer)
         except ValueError as exc:
             result.error(ind.code, _("%(label)s%(reason)s。") % {"label": ind.label, "reason": exc})
             data[ind.code] = None
+
+
+def _parse_survey(raw: Mapping, data: dict, result: Result) -> None:
     for q in SURVEY:
         value = raw.get(q.field_name, raw.get(q.code))
         value = (value or "").strip() if isinstance(value, str) else value
@@ -99,6 +111,9 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
                 "label": q.label, "choices": "、".join(f"{v}({lbl})" for v, lbl in q.choices.choices)})
             value = ""
         data[q.field_name] = value or ""
+
+
+def _parse_difficulties(raw: Mapping, data: dict, result: Result) -> None:
     difficulties = raw.get("difficulties") or []
     if isinstance(difficulties, str):
         difficulties = [d.strip() for d in difficulties.replace(",", ",").split(",") if d.strip()]
@@ -110,11 +125,17 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
         result.error("difficulties", _("未知的困难选项:%(bad)s。") % {"bad": "、".join(map(str, bad))})
     data["difficulties"] = [d for d in difficulties if isinstance(d, str) and d in _DIFFICULTIES]
     data["difficulties_text"] = str(raw.get("difficulties_text") or "")[:2000]
+
+
+def _parse_explanations(raw: Mapping, data: dict, result: Result) -> None:
     explanations = raw.get("explanations") or {}
     if not isinstance(explanations, Mapping):
         result.error("explanations", _("预警说明格式不正确。"))
         explanations = {}
     data["explanations"] = {str(k): ("" if v is None else str(v))[:1000] for k, v in explanations.items()}
+
+
+def _parse_products(raw: Mapping, data: dict, result: Result) -> None:
     products = raw.get("products") or []
     if not isinstance(products, list):
         result.error("products", _("主要产品格式不正确。"))
@@ -133,12 +154,26 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
                 result.error("products", _("第%(i)d个产品的%(label)s%(reason)s。") % {"i": i, "label": label, "reason": exc})
                 item[key] = None
         data["products"].append(item)
-    return data, result
 
 
 def validate(data: Mapping, ctx: Context, result: Result | None = None) -> Result:
     """Hard rules and soft warnings on typed data."""
     result = result or Result()
+    _check_indicators(data, ctx, result)
+    for q in SURVEY:
+        if not data.get(q.field_name):
+            result.error(q.field_name, _("请选择“%(label)s”。") % {"label": q.label})
+    _check_products(data, result)
+    if data.get("difficulties") and "other" in data["difficulties"] and not str(
+            data.get("difficulties_text", "")).strip():
+        result.error("difficulties_text", _("选择“其他”时请说明具体困难。"))
+    if result.errors:
+        return result
+    _soft_rules(data, ctx, result)
+    return result
+
+
+def _check_indicators(data: Mapping, ctx: Context, result: Result) -> None:
     for ind in INDICATORS:
         value = data.get(ind.code)
         if not ind.applies_to(ctx.industrial):
@@ -158,9 +193,9 @@ def validate(data: Mapping, ctx: Context, result: Result | None = None) -> Resul
                 result.error(ind.code, _(
                     "%(label)s为1月至本月累计值,不能小于上月累计值 %(before)s %(unit)s。") % {
                     "label": ind.label, "before": before, "unit": ind.unit})
-    for q in SURVEY:
-        if not data.get(q.field_name):
-            result.error(q.field_name, _("请选择“%(label)s”。") % {"label": q.label})
+
+
+def _check_products(data: Mapping, result: Result) -> None:
     products = data.get("products") or []
     if len(products) > MAX_PRODUCTS:
         result.error("products", _("主要产品最多填写%(n)d种。") % {"n": MAX_PRODUCTS})
@@ -178,13 +213,6 @@ def validate(data: Mapping, ctx: Context, result: Result | None = None) -> Resul
             if p[key] < 0:
                 result.error("products", _("第%(i)d个产品的数量不能为负数。") % {"i": i})
                 break
-    if data.get("difficulties") and "other" in data["difficulties"] and not str(
-            data.get("difficulties_text", "")).strip():
-        result.error("difficulties_text", _("选择“其他”时请说明具体困难。"))
-    if result.errors:
-        return result
-    _soft_rules(data, ctx, result)
-    return result
 
 
 def _soft_rules(data: Mapping, ctx: Context, result: Result) -> None:

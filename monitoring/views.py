@@ -1,17 +1,20 @@
 """Pages of the monthly monitoring: the enterprise's filing, the review queue, the status up the tree."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from monitoring import periods, selectors, services
+from monitoring import analysis, imports, periods, selectors, services
 from monitoring.forms import DeadlineForm, FilingForm, ProductFormSet, ReasonForm, ReturnForm, products_from
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Kind
 from monitoring.models import CountyReport, FilingStatus, Period
@@ -72,63 +75,92 @@ def my_filings(request):
 @login_required
 def file_form(request, period: Month, enterprise_id: int | None = None):
     period = _period(period)
+    enterprise = _filing_enterprise(request, enterprise_id)
+    filing = selectors.filing_for(user=request.user, enterprise=enterprise, period=period)
+    industrial = enterprise.industry.is_industrial
+    warnings = list(filing.warnings) if filing else []
+    if request.method == "POST":
+        form, formset, period, done = _post_filing(request, enterprise, period, industrial, warnings)
+        if done and enterprise_id is not None:
+            return redirect(_with_period(_url("monitoring:review_queue"), period))
+        if done:
+            return redirect("monitoring:my_filings")
+    else:
+        initial, product_initial = _initial_values(filing)
+        form = FilingForm(initial=initial, industrial=industrial, warnings=warnings)
+        formset = ProductFormSet(initial=product_initial, prefix="products")
+    return render(request, "monitoring/file_form.html", {
+        "period": period, "enterprise": enterprise, "filing": filing, "form": form, "formset": formset,
+        "rows": _indicator_rows(form, filing, enterprise, period), "on_behalf": enterprise_id is not None,
+        "editable": filing is None or filing.is_editable_by_enterprise or filing.status == FilingStatus.SUBMITTED,
+        "survey": [form[name] for name in form.survey_fields],
+        "explain": [form[name] for name in form.warning_fields],
+        "same_year": period.month > 1,
+    })
+
+
+def _filing_enterprise(request, enterprise_id: int | None) -> Enterprise:
+    """The user's own enterprise, or the one a county official files for (代报); 404 otherwise."""
     if enterprise_id is None:
         enterprise = request.user.enterprise
         if enterprise is None:
             raise Http404
-    else:  # a county official filing on the enterprise's behalf (代报)
-        enterprise = Enterprise.objects.visible_to(request.user).select_related("industry").filter(pk=enterprise_id).first()
-        if enterprise is None or not request.user.is_official:
-            raise Http404
-    filing = selectors.filing_for(user=request.user, enterprise=enterprise, period=period)
-    industrial = enterprise.industry.is_industrial
-    warnings = list(filing.warnings) if filing else []
-    initial = {}
-    if filing:
-        initial = {i.code: getattr(filing, i.code) for i in INDICATORS}
-        initial.update({q.field_name: getattr(filing, q.field_name) for q in SURVEY})
-        initial.update({"difficulties": filing.difficulties, "difficulties_text": filing.difficulties_text})
-        initial.update({f"explain_{k}": v for k, v in (filing.explanations or {}).items()})
-    product_initial = [{k: getattr(p, k) for k, _label in PRODUCT_FIELDS}
-                       for p in filing.products.all()] if filing else []
+        return enterprise
+    enterprise = Enterprise.objects.visible_to(request.user).select_related("industry").filter(pk=enterprise_id).first()
+    if enterprise is None or not request.user.is_official:
+        raise Http404
+    return enterprise
 
-    if request.method == "POST":
-        submit = "submit" in request.POST
-        formset = ProductFormSet(request.POST, prefix="products")
-        # Bind once without explanation boxes to learn which warnings the posted data raises, then again
-        # with a box for each warning so the explanations typed for them are kept.
-        probe = FilingForm(request.POST, industrial=industrial)
-        if probe.is_valid() and formset.is_valid():
-            data = {**probe.payload(), "products": products_from(formset)}
-            warnings = selectors.check_filing(enterprise=enterprise, period=period, data=data).warnings
-        form = FilingForm(request.POST, industrial=industrial, warnings=warnings)
-        if submit and not form.is_valid() and formset.is_valid():
-            # Type errors block the save; show every other hard error of the same rules at once too.
-            data = {**form.payload(), "products": products_from(formset)}
-            result = selectors.check_filing(enterprise=enterprise, period=period, data=data)
-            for field, msgs in result.errors.items():
-                if field in form.fields and field not in form.errors:
-                    form.add_error(field, msgs)
-        elif form.is_valid() and formset.is_valid():
-            data = {**form.payload(), "products": products_from(formset)}
-            try:
-                period = periods.opened(period)  # filing writes for the month: open it if nobody has
-                services.file_one(actor=request.user, enterprise=enterprise, period=period, data=data, submit=submit)
-            except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    name = field.replace("explanations.", "explain_")
-                    form.add_error(name if name in form.fields else None, msgs)
-            except Conflict as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("已报送,等待县级主管部门审核。") if submit else _("草稿已保存。"))
-                if enterprise_id is not None:
-                    return redirect(_with_period(_url("monitoring:review_queue"), period))
-                return redirect("monitoring:my_filings")
-    else:
-        form = FilingForm(initial=initial, industrial=industrial, warnings=warnings)
-        formset = ProductFormSet(initial=product_initial, prefix="products")
 
+def _initial_values(filing) -> tuple[dict, list[dict]]:
+    """The form's and the product formset's initial values from the saved filing."""
+    if not filing:
+        return {}, []
+    initial = {i.code: getattr(filing, i.code) for i in INDICATORS}
+    initial.update({q.field_name: getattr(filing, q.field_name) for q in SURVEY})
+    initial.update({"difficulties": filing.difficulties, "difficulties_text": filing.difficulties_text})
+    initial.update({f"explain_{k}": v for k, v in (filing.explanations or {}).items()})
+    product_initial = [{k: getattr(p, k) for k, _label in PRODUCT_FIELDS} for p in filing.products.all()]
+    return initial, product_initial
+
+
+def _post_filing(request, enterprise, period, industrial: bool, warnings: list):
+    """Check and save the posted filing: (form, formset, period, saved)."""
+    submit = "submit" in request.POST
+    formset = ProductFormSet(request.POST, prefix="products")
+    # Bind once without explanation boxes to learn which warnings the posted data raises, then again
+    # with a box for each warning so the explanations typed for them are kept.
+    probe = FilingForm(request.POST, industrial=industrial)
+    if probe.is_valid() and formset.is_valid():
+        data = {**probe.payload(), "products": products_from(formset)}
+        warnings = selectors.check_filing(enterprise=enterprise, period=period, data=data).warnings
+    form = FilingForm(request.POST, industrial=industrial, warnings=warnings)
+    if submit and not form.is_valid() and formset.is_valid():
+        # Type errors block the save; show every other hard error of the same rules at once too.
+        data = {**form.payload(), "products": products_from(formset)}
+        result = selectors.check_filing(enterprise=enterprise, period=period, data=data)
+        for field, msgs in result.errors.items():
+            if field in form.fields and field not in form.errors:
+                form.add_error(field, msgs)
+    elif form.is_valid() and formset.is_valid():
+        data = {**form.payload(), "products": products_from(formset)}
+        try:
+            period = periods.opened(period)  # filing writes for the month: open it if nobody has
+            services.file_one(actor=request.user, enterprise=enterprise, period=period, data=data, submit=submit)
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                name = field.replace("explanations.", "explain_")
+                form.add_error(name if name in form.fields else None, msgs)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已报送,等待县级主管部门审核。") if submit else _("草稿已保存。"))
+            return form, formset, period, True
+    return form, formset, period, False
+
+
+def _indicator_rows(form, filing, enterprise, period) -> list[dict]:
+    """One row per indicator field: the field, last month's and last year's values, this month's own value."""
     compare = selectors.comparison_values(enterprise=enterprise, period=period)
     rows = []
     for code in form.indicator_fields:
@@ -140,14 +172,7 @@ def file_form(request, period: Month, enterprise_id: int | None = None):
             "month_value": selectors.monthly_value(ind, getattr(filing, code, None) if filing else None,
                                                    compare["previous"].get(code), same_year=period.month > 1),
         })
-    return render(request, "monitoring/file_form.html", {
-        "period": period, "enterprise": enterprise, "filing": filing, "form": form, "formset": formset,
-        "rows": rows, "on_behalf": enterprise_id is not None,
-        "editable": filing is None or filing.is_editable_by_enterprise or filing.status == FilingStatus.SUBMITTED,
-        "survey": [form[name] for name in form.survey_fields],
-        "explain": [form[name] for name in form.warning_fields],
-        "same_year": period.month > 1,
-    })
+    return rows
 
 
 def old_file_link(request, year: int, month: int):
@@ -158,8 +183,6 @@ def old_file_link(request, year: int, month: int):
 
 
 def _url(name, *args):
-    from django.urls import reverse
-
     return reverse(name, args=args)
 
 
@@ -316,11 +339,7 @@ def import_filings(request):
     user = _official(request)
     period = _period_from_query(request)
     if request.method == "GET" and request.GET.get("template"):
-        import io
 
-        from django.http import HttpResponse
-
-        from monitoring import imports
 
         buffer = io.BytesIO()
         imports.write_template(buffer, enterprises=selectors.not_filed(user=user, period=period, region=user.region))
@@ -329,7 +348,6 @@ def import_filings(request):
         return response
     result = None
     if request.method == "POST":
-        from monitoring import imports
 
         upload = request.FILES.get("file")
         if upload is None or not upload.name.lower().endswith(".xlsx") or upload.size > 20 * 1024 * 1024:
@@ -349,7 +367,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def analysis_page(request):
     """Indicator totals with same-set year-on-year growth, and the survey's diffusion indices with trends."""
-    from monitoring import analysis
 
     user = _official(request)
     period = _period_from_query(request)

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
-    "django_htmx",
     "guardian",
     "axes",
     "django_celery_beat",
@@ -89,7 +88,6 @@ MIDDLEWARE = [
     "portal.accounts.middleware.PasswordAgeMiddleware",
     "portal.audit.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -3,9 +3,17 @@
 import os
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.test import Client
 
+from portal.accounts.models import Role
+from portal.accounts.scoping import grant_object
+from portal.celery import app
+from portal.enterprises.models import Industry
+from portal.enterprises.standards import DATA_DIR, load_industries, load_size_standard
 from tests import factories as f
+from tests.clock import FROZEN_AT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls made by the tests themselves
@@ -18,7 +26,6 @@ def _celery_in_process():
     """Tasks run inside the test process (as in ``make run``), whether or not REDIS_URL is set: with
     REDIS_URL (CI) a ``.delay()`` would otherwise go to a queue no test reads. The real worker against
     Redis is exercised by tests/monitoring/test_celery_worker.py, which starts its own worker process."""
-    from portal.celery import app
 
     saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
@@ -29,7 +36,6 @@ def _celery_in_process():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and other cached state must not leak from one test into the next."""
-    from django.core.cache import cache
 
     cache.clear()
     yield
@@ -45,8 +51,6 @@ def _reference_data(request):
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
         return
     request.getfixturevalue("transactional_db")
-    from portal.enterprises.models import Industry
-    from portal.enterprises.standards import DATA_DIR, load_industries, load_size_standard
 
     if not Industry.objects.exists():
         load_industries(DATA_DIR / "industries_gbt4754_2017.json")
@@ -61,9 +65,6 @@ def _frozen_clock(request):
     if request.node.get_closest_marker("frozen_clock") is None:
         yield
         return
-    import time_machine
-
-    from tests.clock import FROZEN_AT
 
     with time_machine.travel(FROZEN_AT, tick=True):
         yield
@@ -78,8 +79,6 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def world(db):
     """Two cities, two counties in one of them, one enterprise per county, a user of every role."""
-    from portal.accounts.models import Role
-    from portal.accounts.scoping import grant_object
 
     prov = f.province()
     nantong = f.city("320600", "南通市")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from incubators.models import StartupBase
 from monitoring import periods
+from monitoring.bulletins.services import Row, workbook
 from monitoring.models import (
     AnalysisReport,
     Bulletin,
@@ -369,15 +370,11 @@ class BulletinFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def workbook(obj, create, extracted, **kwargs):
-        from monitoring.bulletins.services import workbook
-
         obj.file.save(f"bulletin-{obj.region.code}-{obj.year}q{obj.quarter}.xlsx", ContentFile(workbook(obj)),
                       save=create)
 
 
 def _bulletin_rows(region: Region) -> list[dict]:
-    from monitoring.bulletins.services import Row
-
     return [Row(code=child.code, name=child.name, rank=i).as_dict()
             for i, child in enumerate(region.children.order_by("code"), 1)]
 

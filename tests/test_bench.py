@@ -6,8 +6,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from bench.registry import Context, Skip, Step, run_steps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FIGURES = ("migrate_s", "build_province_s", "generate_enterprises_s", "raw_insert_s", "generate_raw_ratio",
@@ -39,7 +42,6 @@ def test_bench_writes_positive_figures(tmp_path, backend):
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
     else:
-        from urllib.parse import urlsplit, urlunsplit
 
         url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/portal_bench_test"))
     figures, stdout = run_bench(tmp_path, url)
@@ -71,8 +73,6 @@ def test_bench_refuses_a_database_without_bench_in_its_name(tmp_path):
 
 
 def test_registry_times_steps_and_keeps_figures_a_step_recorded():
-    from bench.registry import Context, Skip, Step, run_steps
-
     def whole(ctx):
         sum(range(1000))
 

@@ -1,5 +1,6 @@
 """The production shape: docker-compose.yml and the Dockerfile agree with settings, and `check --deploy` passes."""
 
+import ast
 import os
 import re
 import secrets
@@ -127,7 +128,6 @@ def test_collectstatic_builds_the_production_manifest(tmp_path):
 
 def test_env_vars_lists_every_variable_settings_reads():
     """ENV_VARS is what the compose check trusts, so it must be complete: every env.*("NAME") and os.environ read."""
-    import ast
 
     tree = ast.parse((BASE_DIR / "portal" / "settings.py").read_text(encoding="utf-8"))
     read = set()

@@ -1,14 +1,16 @@
 """The registry at scale: bulk generation, and the bare insert of the same rows as its limit."""
 
 from django.db import connection, transaction
+from psycopg2.extras import execute_values
 
 from bench.registry import Context, step
+from portal.enterprises.models import Enterprise
+from portal.enterprises.synthetic import generate_enterprises as generate
 
 
 @step("generate_enterprises_s", order=100)
 def generate_enterprises(ctx: Context) -> None:
     """portal.enterprises.synthetic.generate_enterprises: build, classify and bulk_create N rows."""
-    from portal.enterprises.synthetic import generate_enterprises as generate
 
     with transaction.atomic():
         made = generate(ctx.enterprises, counties=ctx.counties, seed=ctx.seed)
@@ -23,7 +25,6 @@ def raw_insert(ctx: Context) -> None:
     psycopg2's ``executemany`` being one round trip per row. Reading and deleting are not timed.
     Also records ``generate_raw_ratio`` = generate_enterprises_s / raw_insert_s.
     """
-    from portal.enterprises.models import Enterprise
 
     table = Enterprise._meta.db_table
     columns = [f.column for f in Enterprise._meta.concrete_fields]
@@ -42,7 +43,6 @@ def raw_insert(ctx: Context) -> None:
     with transaction.atomic():
         with ctx.measure("raw_insert_s"), connection.cursor() as cursor:
             if connection.vendor == "postgresql" and hasattr(cursor.cursor, "mogrify"):
-                from psycopg2.extras import execute_values
 
                 execute_values(cursor.cursor, f"INSERT INTO {qn(table)} ({column_list}) VALUES %s",  # noqa: S608
                                rows, page_size=5000)

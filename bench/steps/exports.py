@@ -24,7 +24,16 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import xlsxwriter
+
 from bench.registry import Context, Skip, step
+from monitoring import analysis, selectors
+from monitoring.exports import workbook as exports
+from monitoring.exports.workbook import COUNT, INDEX, MONEY, NUMBER_FORMATS, PERCENT, TEXT, indicator_kind
+from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.models import FilingStatus
+from portal.enterprises.models import SizeClass
+from portal.regions.models import Region
 
 MB = 1024 * 1024
 
@@ -39,7 +48,6 @@ def _period_and_user(ctx: Context):
 @step("province_xlsx_month_s", order=400)
 def province_xlsx_month(ctx: Context) -> None:
     """monitoring.exports.workbook.write_summary: the province's workbook of the last month to a temporary file."""
-    from monitoring.exports import workbook as exports
     period, user, province = _period_and_user(ctx)
     with tempfile.TemporaryDirectory(prefix="bench-xlsx-") as tmp:
         path = Path(tmp) / "province.xlsx"
@@ -71,9 +79,6 @@ def raw_xlsx_month(ctx: Context) -> None:
     """The limit: the same sheets, cells and column number formats from in-memory lists, written by a bare
     constant_memory xlsxwriter (median of 3). Also ``raw_xlsx_month_plain_s``: the same cells without any
     format (one run), to show what the formats themselves cost in xlsxwriter."""
-    import xlsxwriter
-
-    from monitoring.exports.workbook import NUMBER_FORMATS
 
     period, user, province = _period_and_user(ctx)
     sheets = prepared_sheets(user=user, period=period, region=province)
@@ -118,13 +123,6 @@ def _num(value):
 def prepared_sheets(*, user, period, region) -> list[tuple[str, list[str], list[list]]]:
     """Every sheet of the summary workbook as (name, column kinds, rows of final cell values), header first.
     Values are str / float / None, names already looked up: nothing left to do but write."""
-    from monitoring import analysis, selectors
-    from monitoring.exports import workbook as exports
-    from monitoring.exports.workbook import COUNT, INDEX, MONEY, PERCENT, TEXT, indicator_kind
-    from monitoring.indicators import INDICATORS, SURVEY
-    from monitoring.models import FilingStatus
-    from portal.enterprises.models import SizeClass
-    from portal.regions.models import Region
 
     codes = [i.code for i in INDICATORS]
     kinds = [indicator_kind(i) for i in INDICATORS]

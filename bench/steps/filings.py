@@ -1,14 +1,16 @@
 """A year of monthly filings for the whole synthetic province, and the county's review queue at scale."""
 
 from bench.registry import Context, step
+from bench.steps.lists import client_for, timed_get
+from monitoring import analysis, periods
+from monitoring.synthetic import generate_filings as generate
+from portal.core.periods import month_code
+from portal.enterprises.models import Enterprise
 
 
 @step("generate_filings_s", order=200)
 def generate_filings(ctx: Context) -> None:
     """ctx.months months of filings for every monitored enterprise (bulk inserts), products in the last month."""
-    from monitoring import periods
-    from monitoring.synthetic import generate_filings as generate
-    from portal.enterprises.models import Enterprise
 
     with ctx.measure("generate_filings_s"):
         total = generate(enterprises=Enterprise.objects.all(), months=ctx.months, filed_by=ctx.users["county"],
@@ -21,8 +23,6 @@ def generate_filings(ctx: Context) -> None:
 @step("review_queue_county_s", order=300)
 def review_queue_county(ctx: Context) -> None:
     """The county official's review queue page for the last month through the test client (median of 3)."""
-    from bench.steps.lists import client_for, timed_get
-    from portal.core.periods import month_code
 
     last = ctx.last_period
     client = client_for(ctx.users["county"])
@@ -34,8 +34,6 @@ def review_queue_county(ctx: Context) -> None:
 @step("status_page_province_s", order=310)
 def status_page_province(ctx: Context) -> None:
     """The province official's reporting-status page for the last month (median of 3) and its queries."""
-    from bench.steps.lists import client_for, timed_get
-    from portal.core.periods import month_code
 
     last = ctx.last_period
     client = client_for(ctx.users["province"])
@@ -47,7 +45,6 @@ def status_page_province(ctx: Context) -> None:
 @step("diffusion_index_month_s", order=320)
 def diffusion_index_month(ctx: Context) -> None:
     """The province's diffusion indices by city for the last month (the analysis query itself)."""
-    from monitoring import analysis
 
     ctx.record("diffusion_index_month_s", ctx.median_time(
         lambda: analysis.diffusion_by_region(user=ctx.users["province"], period=ctx.last_period, region=ctx.province)))

@@ -1,11 +1,13 @@
 """Scoped list pages at scale: a county official's and the province official's first page."""
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 from bench.registry import Context, Skip, step
+from portal.enterprises.models import Enterprise
 
 ENTERPRISE_LIST_PATH = "/enterprises/"
 ENTERPRISE_API_PATH = "/api/v1/enterprises/"
@@ -51,9 +53,6 @@ def region_list(ctx: Context) -> None:
     Until the list page exists (``/enterprises/`` not routed), times what that page will run: the
     scoped queryset's count and its first page of 50.
     """
-    from django.core.paginator import Paginator
-
-    from portal.enterprises.models import Enterprise
 
     figures = {}
     if routed(ENTERPRISE_LIST_PATH):

@@ -5,6 +5,12 @@ from datetime import timedelta
 from django.db import transaction
 
 from bench.registry import Context, Skip, step
+from monitoring import periods
+from monitoring.bulletins import services as bulletins
+from monitoring.reminders import services as reminders
+from portal.accounts.models import Role, User
+from portal.celery import app
+from portal.enterprises.models import Enterprise
 
 
 @step("reminders_compute_queue_s", order=500)
@@ -18,11 +24,6 @@ def reminders_compute_queue(ctx: Context) -> None:
     reminders_rerun_s: the same run again, which writes nothing; as no worker ran here, it finds every message
     without its deliveries and queues them again (the recovery of a run that died before queueing).
     """
-    from monitoring import periods
-    from monitoring.reminders import services as reminders
-    from portal.accounts.models import Role, User
-    from portal.celery import app
-    from portal.enterprises.models import Enterprise
 
     ids = list(Enterprise.objects.filter(monitored_from__isnull=False).values_list("id", flat=True))
     with transaction.atomic():
@@ -53,7 +54,6 @@ def reminders_compute_queue(ctx: Context) -> None:
 def bulletin_quarter(ctx: Context) -> None:
     """monitoring.bulletins.services.generate_bulletin: the province's bulletin over its cities for the last complete
     quarter of the filed months (status figures of three months, quota, reports, ranks, the .xlsx)."""
-    from monitoring.bulletins import services as bulletins
     last = getattr(ctx, "last_period", None)
     if last is None:
         raise Skip("no filings: generate_filings_s did not run")

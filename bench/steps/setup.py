@@ -4,6 +4,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from bench.registry import Context, step
+from portal.accounts.models import Role, User
+from portal.audit.context import origin
+from portal.regions.models import Region, RegionLevel
+from portal.regions.services import DATA_DIR, load_region_tree
 
 # Cities of the Jiangsu tree that the shipped data leaves without counties get this many synthetic
 # county-level units (codes 3203 91..99 etc., marked as non-GB codes), so that every city has some.
@@ -19,10 +23,6 @@ def migrate(ctx: Context) -> None:
 @step("build_province_s", order=10)
 def build_province(ctx: Context) -> None:
     """Jiangsu from portal/regions/data plus synthetic counties; a province and a county official."""
-    from portal.accounts.models import Role, User
-    from portal.audit.context import origin
-    from portal.regions.models import Region, RegionLevel
-    from portal.regions.services import DATA_DIR, load_region_tree
 
     with origin("cli"), transaction.atomic():
         load_region_tree(DATA_DIR / "jiangsu.json")

@@ -10,10 +10,10 @@ Drafted on a set day after each quarter (``settings.BULLETIN_DAY_AFTER_QUARTER``
 staff; reviewed and published by them: publishing creates a Notice (通知公告) and notifies the regions'
 officials. Each draft is a printable page and an .xlsx.
 """
-
 import io
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import xlsxwriter
 from django.conf import settings
@@ -112,7 +112,7 @@ def title_of(region: Region, year: int, quarter: int) -> str:
 # Figures
 # ------------------------------------------------------------------------------------------------
 
-def compute(*, viewer, region: Region, year: int, quarter: int) -> list[Row]:
+def compute(*, viewer: User, region: Region, year: int, quarter: int) -> list[Row]:
     """Each child region of ``region`` for the quarter: the status page's figures summed over its three months,
     monitored enterprises at the quarter's end against the year's quota, analysis reports; ranked by rate.
     About twenty queries, whatever the number of regions and enterprises."""
@@ -223,13 +223,13 @@ def actor_by_id(pk: int) -> User:
     return User.objects.select_related("region").get(pk=pk)
 
 
-def can_manage(user) -> bool:
+def can_manage(user: User) -> bool:
     """Province staff generate, review and publish bulletins."""
     return scope_for(user).may_manage_notices
 
 
 @transaction.atomic
-def generate_bulletin(*, region: Region, year: int, quarter: int, actor=None) -> tuple[Bulletin, str]:
+def generate_bulletin(*, region: Region, year: int, quarter: int, actor: User=None) -> tuple[Bulletin, str]:
     """Draft (or redraft) the region's bulletin for the quarter. Returns (bulletin, "created" | "updated" |
     "unchanged" | "published"): a published bulletin is left as it is, and an unchanged draft is not written."""
     check_quarter(year, quarter)
@@ -259,7 +259,7 @@ def generate_bulletin(*, region: Region, year: int, quarter: int, actor=None) ->
     return bulletin, outcome
 
 
-def levels(viewer) -> list[Region]:
+def levels(viewer: User) -> list[Region]:
     """The regions a quarter's bulletins are made for: the province, then each city (in the viewer's scope)."""
     province = viewer.region
     if province is None:
@@ -268,7 +268,7 @@ def levels(viewer) -> list[Region]:
     return [province, *cities]
 
 
-def generate_quarter(*, year: int, quarter: int, actor=None, progress=None) -> dict:
+def generate_quarter(*, year: int, quarter: int, actor: User=None, progress: Any=None) -> dict:
     """Every level's bulletin for the quarter, one transaction each (a retry redoes only what changed)."""
     check_quarter(year, quarter)
     viewer = actor if actor is not None and actor.pk else system_viewer()
@@ -334,7 +334,7 @@ def notice_body(bulletin: Bulletin) -> str:
 
 
 @transaction.atomic
-def publish_bulletin(*, actor, bulletin: Bulletin) -> Bulletin:
+def publish_bulletin(*, actor: User, bulletin: Bulletin) -> Bulletin:
     """Publish a reviewed draft: a Notice (通知公告) on the portal, and a message to the officials of the
     bulletin's region and of each region it ranks (inbox, and email/SMS by their preferences)."""
     if not can_manage(actor):
@@ -369,14 +369,14 @@ def publish_bulletin(*, actor, bulletin: Bulletin) -> Bulletin:
 # Reads
 # ------------------------------------------------------------------------------------------------
 
-def visible_bulletins(*, user):
+def visible_bulletins(*, user: User) -> Any:
     """Province staff see every bulletin, drafts too; other officials the published ones of their region,
     the levels above it and below it."""
     qs = Bulletin.objects.visible_to(user).select_related("region", "notice")
     return qs if can_manage(user) else qs.filter(status=Bulletin.Status.PUBLISHED)
 
 
-def bulletin_for(*, user, pk: int) -> Bulletin | None:
+def bulletin_for(*, user: User, pk: int) -> Bulletin | None:
     return visible_bulletins(user=user).filter(pk=pk).first()
 
 

@@ -13,7 +13,6 @@ its outcomes into answers:
   other body → ``KeyReused``);
 - ``filing_list`` / ``approved_filings``: the reads, starting from ``Filing.objects.visible_to``;
 """
-
 import hashlib
 import json
 import re
@@ -21,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -54,7 +54,7 @@ def not_found_message() -> str:
 # Periods
 # ------------------------------------------------------------------------------------------------
 
-def parse_month(value) -> Month:
+def parse_month(value: Any) -> Month:
     """The API's month: "2026-10" (also "2026-1" and "2026-01", as documented since v1) of an ended month;
     ValidationError({"period": ...}) otherwise. The answers write it "2026-01" (``period_label``)."""
     try:
@@ -70,21 +70,21 @@ def parse_month(value) -> Month:
     return month
 
 
-def parse_period(value) -> Period:
+def parse_period(value: Any) -> Period:
     """The Period to read (never created by a read: an unsaved one for a month nobody has opened)."""
     return periods.read_period(*parse_month(value))
 
 
-def period_to_file(value) -> Period:
+def period_to_file(value: Any) -> Period:
     """The Period to file for: opened if nobody has yet (filing writes)."""
     return periods.open_period(*parse_month(value))
 
 
-def period_label(period) -> str:
+def period_label(period: Period) -> str:
     return periods.code(period)
 
 
-def parse_flag(value, *, default: bool, name: str) -> bool:
+def parse_flag(value: Any, *, default: bool, name: str) -> bool:
     """A boolean from JSON (true/false) or a query string (true/false/1/0/yes/no)."""
     if value is None or value == "":
         return default
@@ -119,19 +119,19 @@ class ItemResult:
                 "errors": self.errors, "warnings": self.warnings}
 
 
-def _same_period(value, period: Period) -> bool:
+def _same_period(value: Any, period: Period) -> bool:
     try:
         return core_periods.parse_month(value) == (period.year, period.month)
     except ValidationError:
         return False
 
 
-def credit_code_of(raw) -> str:
+def credit_code_of(raw: Any) -> str:
     code = raw.get("credit_code") if isinstance(raw, Mapping) else None
     return code.strip().upper() if isinstance(code, str) else ""
 
 
-def file_items(*, actor, period: Period, items: list, submit: bool, dry_run: bool) -> list[ItemResult]:
+def file_items(*, actor: Any, period: Period, items: list, submit: bool, dry_run: bool) -> list[ItemResult]:
     """File raw exchange items for one period through ``services.file_batch``; one result per item, in order.
 
     A handful of queries whatever the number of items: one for the enterprises, then file_batch's own.
@@ -206,14 +206,14 @@ def check_key(key: str) -> None:
         raise ValidationError({"Idempotency-Key": _("Idempotency-Key 应为1至128个可见 ASCII 字符。")})
 
 
-def fingerprint(*, method: str, path: str, body, dry_run: bool) -> str:
+def fingerprint(*, method: str, path: str, body: Any, dry_run: bool) -> str:
     """The request as the key is bound to it: method, path and the JSON body, key order ignored."""
     canonical = json.dumps({"method": method, "path": path, "dry_run": dry_run, "body": body},
                            sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _stored(user, key: str) -> IdempotencyRecord | None:
+def _stored(user: Any, key: str) -> IdempotencyRecord | None:
     record = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if record is not None and record.created_at < timezone.now() - IDEMPOTENCY_TTL:
         record.delete()
@@ -227,7 +227,7 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> tuple[int, dict]:
     return record.status_code, record.body
 
 
-def idempotent(*, user, key: str | None, request_hash: str,
+def idempotent(*, user: Any, key: str | None, request_hash: str,
                run: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
     """Run ``run()`` once per (user, key): (status, body, replayed).
 
@@ -256,7 +256,7 @@ def idempotent(*, user, key: str | None, request_hash: str,
     return status, body, False
 
 
-def purge_idempotency_records(*, now=None) -> int:
+def purge_idempotency_records(*, now: Any=None) -> int:
     """Delete stored answers older than IDEMPOTENCY_TTL (for a periodic task)."""
     cutoff = (now or timezone.now()) - IDEMPOTENCY_TTL
     return IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()[0]
@@ -266,13 +266,13 @@ def purge_idempotency_records(*, now=None) -> int:
 # Reads
 # ------------------------------------------------------------------------------------------------
 
-def _filings(user):
+def _filings(user: Any) -> Any:
     return (Filing.objects.visible_to(user)
             .select_related("enterprise", "period", "county", "city")
             .prefetch_related("products"))
 
 
-def filing_list(*, user, period: Period | None = None, status: str = "", region: Region | None = None):
+def filing_list(*, user: Any, period: Period | None = None, status: str = "", region: Region | None = None) -> Any:
     """The filings the user may see, newest period first; ``region`` (already scoped) narrows to a subtree."""
     qs = _filings(user)
     if period is not None:
@@ -284,12 +284,12 @@ def filing_list(*, user, period: Period | None = None, status: str = "", region:
     return qs.order_by("-period__year", "-period__month", "region_path", "enterprise__credit_code", "id")
 
 
-def approved_filings(*, user, region: Region, period: Period):
+def approved_filings(*, user: Any, region: Region, period: Period) -> Any:
     """A region's approved filings of a period, for another system to take over in bulk (ordered by id)."""
     return (within(_filings(user), region).filter(period_id=period.pk, status=FilingStatus.APPROVED)
             .order_by("id"))
 
 
-def visible_region(*, user, code: str) -> Region | None:
+def visible_region(*, user: Any, code: str) -> Region | None:
     """The region with this code if the user may see it (unknown and foreign look the same: None)."""
     return Region.objects.visible_to(user).filter(code=str(code).strip()).first()

@@ -5,11 +5,11 @@
 it writes the workbook to a temporary file with the owner's own scope, stores it under MEDIA_ROOT with a
 generated name and marks the job done (or failed), updating its progress 0–100 on the way.
 """
-
 import logging
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -33,7 +33,7 @@ SUMMARY = "summary"
 FAILED_MESSAGE = gettext_lazy("生成失败,请稍后重试;如仍失败请联系系统管理员。")
 
 
-def request_summary_export(*, actor, period: Period, region: Region) -> ExportJob:
+def request_summary_export(*, actor: Any, period: Period, region: Region) -> ExportJob:
     """Queue the summary workbook of ``period`` and ``region`` for ``actor`` (an official whose subtree holds
     ``region``). Returns the job; with an eager Celery it is already finished."""
     if not scope_for(actor).region_in_scope(region):

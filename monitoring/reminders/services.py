@@ -9,9 +9,9 @@ a returned filing at once and again two days later.
 Each reminder names the period, what is missing, the deadline and a link. Each has a key per recipient
 (period and day, or filing and version), so running a reminder twice sends nothing twice.
 """
-
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
@@ -32,7 +32,7 @@ from portal.regions.models import Region, RegionLevel
 OFFICER_FIELDS = ("id", "email", "phone", "notification_preference__email", "notification_preference__sms")
 
 
-def system_viewer():
+def system_viewer() -> Any:
     """The province's view of the data, for scheduled jobs that act for the province without a request:
     the explicit system scope of portal.accounts.scoping; every read still goes through ``visible_to``."""
     return scoping.system_viewer(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first())
@@ -52,7 +52,7 @@ def _officer(row: dict) -> dict:
             "wants_email": row["notification_preference__email"], "wants_sms": row["notification_preference__sms"]}
 
 
-def _official_messages(rows, *, key: str, text) -> Iterator[notifications.Message]:
+def _official_messages(rows: Any, *, key: str, text: Any) -> Iterator[notifications.Message]:
     """One message per official row (dicts of OFFICER_FIELDS + region_id); ``text(row)`` gives (title, body, link)."""
     for row in rows:
         made = text(row)
@@ -66,7 +66,7 @@ def _official_messages(rows, *, key: str, text) -> Iterator[notifications.Messag
                                     phone=phone, key=key)
 
 
-def _officials_of(region_ids):
+def _officials_of(region_ids: Any) -> Any:
     return (User.objects.filter(role=Role.OFFICIAL, is_active=True, region_id__in=list(region_ids))
             .values(*OFFICER_FIELDS, "region_id").order_by("id"))
 
@@ -86,7 +86,7 @@ def filing_reminder_periods(today: date) -> list[Period]:
     return list(Period.objects.filter(enterprise_deadline__in=days, locked_at__isnull=True))
 
 
-def late_officers(*, period: Period, viewer=None):
+def late_officers(*, period: Period, viewer: User=None) -> Any:
     """The information officers of every enterprise expected in ``period`` that has not submitted, all regions
     in one query (the status page's ``not_filed`` over the whole province), with their enterprise's contacts
     and whether a draft exists. Ordered by enterprise, then officer."""
@@ -103,7 +103,7 @@ def late_officers(*, period: Period, viewer=None):
             .order_by("enterprise_id", "id"))
 
 
-def late_contacts(*, period: Period, viewer=None):
+def late_contacts(*, period: Period, viewer: User=None) -> Any:
     """The enterprises expected in ``period`` that have not submitted and that nobody logs in for (no active
     information officer): their monitoring contacts, and whether a draft exists, all regions in one query."""
     viewer = viewer or system_viewer()
@@ -116,7 +116,7 @@ def late_contacts(*, period: Period, viewer=None):
             .values("id", "name", "contact_email", "contact_phone", "has_draft").order_by("id"))
 
 
-def _filing_text(*, period: Period, today: date):
+def _filing_text(*, period: Period, today: date) -> Any:
     """(title, link, text(name, has_draft)) of the late filer's reminder."""
     link = reverse("monitoring:file", args=[period])
     title = _("%(period)s监测报表尚未报送") % {"period": period}
@@ -128,14 +128,14 @@ def _filing_text(*, period: Period, today: date):
 
     no_account = _("贵企业尚未开通平台账号:请在平台“企业注册”开通,或联系所在县(市、区)主管部门代为报送。")
 
-    def text(name: str, has_draft, account: bool = True) -> str:
+    def text(name: str, has_draft: Any, account: bool = True) -> str:
         message = body % {**fixed, "name": name, "missing": missing[bool(has_draft)]}
         return message if account else f"{message}{no_account}"
 
     return title, link, text
 
 
-def _filing_messages(rows, *, period: Period, today: date, key: str) -> Iterator[notifications.Message]:
+def _filing_messages(rows: Any, *, period: Period, today: date, key: str) -> Iterator[notifications.Message]:
     title, link, text = _filing_text(period=period, today=today)
     group: list[dict] = []
     for row in [*rows, None]:
@@ -150,7 +150,7 @@ def _filing_messages(rows, *, period: Period, today: date, key: str) -> Iterator
             group.append(row)
 
 
-def _contact_messages(rows, *, period: Period, today: date, key: str, counts: dict) -> Iterator[notifications.Message]:
+def _contact_messages(rows: Any, *, period: Period, today: date, key: str, counts: dict) -> Iterator[notifications.Message]:
     """One message per enterprise without an account, to its contact's email and phone (as far as
     ENTERPRISE_CONTACT_CHANNELS allows); one with neither is counted in ``counts["unreachable"]``."""
     title, link, text = _filing_text(period=period, today=today)
@@ -218,7 +218,7 @@ def remind_pending_reviews(*, today: date | None = None, period: Period | None =
         link = reverse("monitoring:review_queue") + f"?period={periods.code(p)}"
         key = f"reminder:review:{periods.code(p)}:{today.isoformat()}"
 
-        def text(row, p=p, link=link, waiting=waiting, expected=expected, submitted=submitted, names=names):
+        def text(row: Any, p: Any=p, link: Any=link, waiting: Any=waiting, expected: Any=expected, submitted: Any=submitted, names: Any=names) -> Any:
             n = waiting.get(row["region_id"], 0)
             if not n:
                 return None
@@ -245,7 +245,7 @@ def report_up_reminder_periods(today: date) -> list[Period]:
     return list(Period.objects.filter(review_deadline__in=days))
 
 
-def unreported_counties(*, period: Period, viewer=None) -> dict[int, list[Region]]:
+def unreported_counties(*, period: Period, viewer: User=None) -> dict[int, list[Region]]:
     """{city id: [counties with monitored enterprises in the period that have not reported up]} (three queries)."""
     viewer = viewer or system_viewer()
     with_enterprises = set(selectors.expected_enterprises(user=viewer, period=period)
@@ -271,7 +271,7 @@ def remind_unreported_counties(*, today: date | None = None, period: Period | No
         link = reverse("monitoring:status") + f"?period={periods.code(p)}"
         key = f"reminder:report-up:{periods.code(p)}:{today.isoformat()}"
 
-        def text(row, p=p, link=link, missing=missing, names=names):
+        def text(row: Any, p: Any=p, link: Any=link, missing: Any=missing, names: Any=names) -> Any:
             counties = missing.get(row["region_id"])
             if not counties:
                 return None
@@ -290,12 +290,12 @@ def remind_unreported_counties(*, today: date | None = None, period: Period | No
 # Returned filings: at once, and again after two days if still returned
 # ------------------------------------------------------------------------------------------------
 
-def _field_labels(codes) -> str:
+def _field_labels(codes: Any) -> str:
     labels = field_labels()
     return "、".join(str(labels.get(c, c)) for c in codes)
 
 
-def _returned_messages(filings, *, again: bool) -> Iterator[notifications.Message]:
+def _returned_messages(filings: Any, *, again: bool) -> Iterator[notifications.Message]:
     filings = list(filings)
     officers: dict[int, list[dict]] = {}
     for row in (User.objects.filter(role=Role.ENTERPRISE, is_active=True,
@@ -326,7 +326,7 @@ def _returned_messages(filings, *, again: bool) -> Iterator[notifications.Messag
             body=body, link=reverse("monitoring:file", args=[p]), key=key)
 
 
-def _returned(qs):
+def _returned(qs: Any) -> Any:
     return qs.filter(status=FilingStatus.RETURNED).select_related("enterprise", "period", "county").only(
         "id", "enterprise_id", "period_id", "county_id", "return_reason", "return_fields", "returned_version",
         "reviewed_at", "enterprise__name", "enterprise__contact_email", "enterprise__contact_phone",

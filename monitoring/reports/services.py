@@ -8,12 +8,12 @@ Reads: ``quarter_status`` — for a region and a quarter, which child regions ha
 not; ``reports_for`` — the reports themselves. Both start from ``visible_to`` and take a fixed number of
 queries.
 """
-
 import os
 import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,7 +36,7 @@ CONTENT_TYPES = {
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-def detect_kind(fileobj) -> str | None:
+def detect_kind(fileobj: Any) -> str | None:
     """'pdf', 'docx' or 'doc' by the file's content, or None. Reads the header (and for a PDF the tail, for a
     .docx the zip's central directory); nothing is decompressed."""
     fileobj.seek(0)
@@ -63,7 +63,7 @@ def detect_kind(fileobj) -> str | None:
     return kind
 
 
-def can_upload(user) -> bool:
+def can_upload(user: Any) -> bool:
     """City and county officials upload their region's reports; the province receives them."""
     return scope_for(user).may_upload_analysis_reports
 
@@ -73,7 +73,7 @@ def must_upload(region: Region) -> bool:
     return region.level in (RegionLevel.CITY, RegionLevel.COUNTY)
 
 
-def upload_report(*, actor, year: int, quarter: int, title: str, upload) -> AnalysisReport:
+def upload_report(*, actor: Any, year: int, quarter: int, title: str, upload: Any) -> AnalysisReport:
     """Store ``upload`` as the quarter's analysis report of the actor's region."""
     if not can_upload(actor):
         raise PermissionDenied
@@ -150,7 +150,7 @@ class RegionUploads:
         return self.count > 0
 
 
-def quarter_status(*, user, region: Region, year: int, quarter: int) -> list[RegionUploads]:
+def quarter_status(*, user: Any, region: Region, year: int, quarter: int) -> list[RegionUploads]:
     """For each child region of ``region``: its own uploads of the quarter and, for a city, how many of its
     counties have uploaded. Three queries."""
     if not scope_for(user).region_in_scope(region):
@@ -172,12 +172,12 @@ def quarter_status(*, user, region: Region, year: int, quarter: int) -> list[Reg
     return list(rows.values())
 
 
-def reports_for(*, user, region: Region, year: int, quarter: int):
+def reports_for(*, user: Any, region: Region, year: int, quarter: int) -> Any:
     """The quarter's reports of ``region`` and below, newest first. One query."""
     return (within(AnalysisReport.objects.visible_to(user), region)
             .filter(year=year, quarter=quarter)
             .select_related("region", "uploaded_by").order_by("region__path", "-uploaded_at"))
 
 
-def report_for_download(*, user, pk: int) -> AnalysisReport | None:
+def report_for_download(*, user: Any, pk: int) -> AnalysisReport | None:
     return AnalysisReport.objects.visible_to(user).filter(pk=pk).first()

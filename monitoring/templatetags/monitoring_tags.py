@@ -1,5 +1,7 @@
 from django import template
 
+from portal.core import periods
+
 register = template.Library()
 
 
@@ -14,14 +16,10 @@ def dictget(mapping, key):
 @register.filter
 def month_code(period) -> str:
     """{{ period|month_code }} → "2026-01", the one spelling of a month in links and query strings."""
-    from portal.core.periods import month_code as code
-
-    return code(period)
+    return periods.month_code(period)
 
 
 @register.filter
 def quarter_code(value) -> str:
     """{{ q|quarter_code }} → "2026-Q3" (a Quarter, or anything with ``year`` and ``quarter``)."""
-    from portal.core.periods import quarter_code as code
-
-    return code(value)
+    return periods.quarter_code(value)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.messages import constants
 from django.contrib.messages.storage import default_storage
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -89,7 +90,6 @@ class PasswordAgeMiddleware:
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in allowed and password_expired(user):
                 if request.path.startswith(API_PREFIX):
-                    from django.http import JsonResponse
 
                     return JsonResponse({"detail": _("密码已过期,请先在网页上修改密码。")}, status=403)
                 return _redirect_with_message(

@@ -28,7 +28,7 @@ registered when they were written (``FilingQuerySet.history_visible_to``; the ye
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -36,6 +36,9 @@ from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from .roles import Role
+
+# A queryset keeps its own class (and its methods) through the scope's filters.
+QS = TypeVar("QS", bound=QuerySet)
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -106,11 +109,11 @@ class Scope:
     def path_in_scope(self, path: str) -> bool:
         return self.has_region and path.startswith(self.region_path)
 
-    def region_in_scope(self, region) -> bool:
+    def region_in_scope(self, region: Any) -> bool:
         return region is not None and self.path_in_scope(region.path)
 
     # -- named predicates: the permission questions services, views and templates ask ---------
-    def may_file_for(self, enterprise) -> bool:
+    def may_file_for(self, enterprise: Any) -> bool:
         """File an enterprise's report: its own officer, an official of its region (on its behalf, 代报) or the
         region's exchange system."""
         if self.is_enterprise:
@@ -121,11 +124,11 @@ class Scope:
         """A filing by this scope is 代报 (an official filing for the enterprise)."""
         return self.is_official
 
-    def may_review(self, filing) -> bool:
+    def may_review(self, filing: Any) -> bool:
         """Approve or return a filing: an official whose subtree holds it."""
         return self.is_official and self.path_in_scope(filing.region_path)
 
-    def may_unlock(self, filing) -> bool:
+    def may_unlock(self, filing: Any) -> bool:
         """Reopen an approved or locked filing: a level above the county (city, province) over it."""
         return self.is_official and not self.is_county and self.path_in_scope(filing.region_path)
 
@@ -138,7 +141,7 @@ class Scope:
         """Report the county's period up to its city: the county's officials."""
         return self.is_county
 
-    def may_return_batch(self, report) -> bool:
+    def may_return_batch(self, report: Any) -> bool:
         """Return a county's reported batch: a city or the province over that county."""
         return self.is_official and not self.is_county and self.region_in_scope(report.county)
 
@@ -163,18 +166,18 @@ class Scope:
         """The jobs page: province staff and the system administrator (who edits the schedule in the admin)."""
         return self.role == Role.SYSTEM_ADMIN or (self.is_official and self.is_province)
 
-    def may_decide_registration(self, registration) -> bool:
+    def may_decide_registration(self, registration: Any) -> bool:
         """Only the official of the registration's own county decides it."""
         return self.is_county and registration.region_id == self.user.region_id
 
     # -- applying a model's declaration --------------------------------------------------------
-    def visible(self, qs: QuerySet) -> QuerySet:
+    def visible(self, qs: QS) -> QS:
         return tenancy_of(qs.model).view(self, qs)
 
-    def changeable(self, qs: QuerySet) -> QuerySet:
+    def changeable(self, qs: QS) -> QS:
         return tenancy_of(qs.model).change(self, qs)
 
-    def with_history(self, qs: QuerySet) -> QuerySet:
+    def with_history(self, qs: QS) -> QS:
         """The one named exception: history follows the enterprise. The rows of every enterprise in scope,
         wherever it was registered when they were written (a moved enterprise compares with its own past)."""
         rule = tenancy_of(qs.model)
@@ -189,7 +192,7 @@ class Scope:
     def enterprises(self, qs: QuerySet) -> QuerySet:
         return self.visible(qs)
 
-    def changeable_enterprises(self, qs: QuerySet) -> QuerySet:
+    def changeable_enterprises(self, qs: QS) -> QS:
         return self.changeable(qs)
 
     @property
@@ -243,7 +246,7 @@ class Scope:
         return qs.published()
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Any) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(user=_Anonymous())
     if isinstance(user, _System):
@@ -276,7 +279,7 @@ class _System:
     username = "system"
     full_name = "系统"
 
-    def __init__(self, province=None):
+    def __init__(self, province: Any=None) -> None:
         self.region = province
         self.region_id = getattr(province, "pk", None)
         self.province_path = getattr(province, "path", "")
@@ -285,7 +288,7 @@ class _System:
         return self.full_name
 
 
-def system_viewer(province) -> _System:
+def system_viewer(province: Any) -> _System:
     """A viewer to pass to selectors when the portal acts by itself for the province (``Scope.system``):
     it reads the province's whole tree and is no official (it decides, files and publishes nothing)."""
     return _System(province)
@@ -322,7 +325,7 @@ class InRegion(Rule):
 
     def __init__(self, path: str = "region_path", *, enterprise: str | None = None, officials_only: bool = False,
                  ancestors: bool = False, changeable: bool = False, exchange_changes: bool = False,
-                 history: str | None = None):
+                 history: str | None = None) -> None:
         self.path = path
         self.changeable = changeable
         self.history = history
@@ -353,7 +356,7 @@ class InRegion(Rule):
 class Granted(Rule):
     """Objects granted to operators/managers (django-guardian); officials read them by region."""
 
-    def __init__(self, perm: str, path: str = "region__path"):
+    def __init__(self, perm: str, path: str = "region__path") -> None:
         self.perm = perm
         self.path = path
 
@@ -371,7 +374,7 @@ class Granted(Rule):
 class Owned(Rule):
     """Rows that belong to one user: ``field`` holds the user's id."""
 
-    def __init__(self, field: str):
+    def __init__(self, field: str) -> None:
         self.field = field
 
     def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
@@ -386,7 +389,7 @@ class Owned(Rule):
 class Through(Rule):
     """Rows read with their parent (``parent`` is the foreign key's name)."""
 
-    def __init__(self, parent: str):
+    def __init__(self, parent: str) -> None:
         self.parent = parent
 
     def _parent_qs(self, qs: QuerySet) -> QuerySet:
@@ -422,7 +425,7 @@ class Public(Rule):
 class Named(Rule):
     """A rule of its own, a method of :class:`Scope` (``users``, ``audit_entries``, ``notices``)."""
 
-    def __init__(self, method: str, *, change: str | None = None):
+    def __init__(self, method: str, *, change: str | None = None) -> None:
         self.method = method
         self.change_method = change
 
@@ -452,17 +455,17 @@ def tenancy_of(model: type[Model]) -> Rule:
 class ScopedQuerySet(models.QuerySet):
     """The base of every model's queryset: ``visible_to`` / ``changeable_by`` apply the model's declaration."""
 
-    def visible_to(self, user) -> QuerySet:
+    def visible_to(self, user: Any) -> Self:
         return scope_for(user).visible(self)
 
-    def changeable_by(self, user) -> QuerySet:
+    def changeable_by(self, user: Any) -> Self:
         return scope_for(user).changeable(self)
 
-    def history_visible_to(self, user) -> QuerySet:
+    def history_visible_to(self, user: Any) -> Self:
         return scope_for(user).with_history(self)
 
 
-def within(qs: QuerySet, region) -> QuerySet:
+def within(qs: QS, region: Any) -> QS:
     """Narrow ``qs`` (already scoped) to ``region``'s subtree, by the path its model declares."""
     rule = tenancy_of(qs.model)
     if rule.path is None:
@@ -470,7 +473,7 @@ def within(qs: QuerySet, region) -> QuerySet:
     return qs.filter(**{f"{rule.path}__startswith": region.path})
 
 
-def subtree_case(path: str, regions, output_field=None):
+def subtree_case(path: str, regions: Any, output_field: Any = None) -> Any:
     """A CASE that names, for a row with region path ``path``, which of ``regions`` holds it (its code)."""
     return Case(*[When(**{f"{path}__startswith": r.path}, then=Value(r.code)) for r in regions],
                 default=Value(""), output_field=output_field or CharField())
@@ -480,14 +483,14 @@ def subtree_case(path: str, regions, output_field=None):
 # Object grants (platforms, bases): read and written only here
 # ------------------------------------------------------------------------------------------------
 
-def grant_object(user, obj) -> None:
+def grant_object(user: Any, obj: Any) -> None:
     """Bind a platform operator or base manager to their object (view and change)."""
     label = obj._meta.model_name
     for action in ("view", "change"):
         assign_perm(f"{obj._meta.app_label}.{action}_{label}", user, obj)
 
 
-def revoke_object(user, obj) -> None:
+def revoke_object(user: Any, obj: Any) -> None:
     label = obj._meta.model_name
     for action in ("view", "change"):
         remove_perm(f"{obj._meta.app_label}.{action}_{label}", user, obj)

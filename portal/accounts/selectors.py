@@ -1,15 +1,20 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
+
+from portal.audit.models import AuditEntry
 
 from .models import AddressLockout, EnterpriseRegistration, Role, User
 from .scoping import scope_for
 
 
-def user_list(*, user, q: str = "", role: str | None = None, active: bool | None = None):
+def user_list(*, user: User, q: str = "", role: str | None = None, active: bool | None = None) -> Any:
     qs = User.objects.visible_to(user).select_related("region", "enterprise").order_by("username")
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(enterprise__name__icontains=q))
@@ -22,7 +27,6 @@ def user_list(*, user, q: str = "", role: str | None = None, active: bool | None
 
 def admin_counts() -> dict:
     """What the three administrators' dashboards count: two queries."""
-    from portal.audit.models import AuditEntry
 
     counts = User.objects.aggregate(
         total=Count("id"),
@@ -34,7 +38,7 @@ def admin_counts() -> dict:
     return counts
 
 
-def registration_list(*, user, status: str | None = EnterpriseRegistration.Status.PENDING):
+def registration_list(*, user: User, status: str | None = EnterpriseRegistration.Status.PENDING) -> Any:
     qs = EnterpriseRegistration.objects.visible_to(user).select_related(
         "region", "industry", "decided_by")
     if status:
@@ -42,7 +46,7 @@ def registration_list(*, user, status: str | None = EnterpriseRegistration.Statu
     return qs
 
 
-def registration_for_decision(*, user, pk: int) -> EnterpriseRegistration | None:
+def registration_for_decision(*, user: User, pk: int) -> EnterpriseRegistration | None:
     """A pending or decided registration of the user's own county (city and sibling counties: None)."""
     if user.role != Role.OFFICIAL:
         return None
@@ -51,7 +55,7 @@ def registration_for_decision(*, user, pk: int) -> EnterpriseRegistration | None
     ).filter(pk=pk).first()
 
 
-def pending_registration_count(*, user) -> int:
+def pending_registration_count(*, user: User) -> int:
     if user.role != Role.OFFICIAL:
         return 0
     return scope_for(user).decidable_registrations(
@@ -71,11 +75,9 @@ class AccountLockout:
     user: User | None = None  # None: nobody has this user name (guessed names are locked too)
 
 
-def account_lockouts(*, user) -> QuerySet:
+def account_lockouts(*, user: User) -> QuerySet:
     """Locked (user name, address) pairs, latest first: what axes refuses right now, as rows of
     {username, ip_address, failures, last_failure}. Empty for anyone who may not lift them."""
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
 
     if not scope_for(user).may_unlock_accounts:
         return AccessAttempt.objects.none().values("username", "ip_address")
@@ -87,9 +89,8 @@ def account_lockouts(*, user) -> QuerySet:
             .order_by("-last_failure", "username"))
 
 
-def account_lockout_rows(rows) -> list[AccountLockout]:
+def account_lockout_rows(rows: Any) -> list[AccountLockout]:
     """A page of account_lockouts() with the accounts they name (one query) and when each lock ends."""
-    from axes.helpers import get_cool_off
 
     rows = list(rows)
     cool_off = get_cool_off()
@@ -100,10 +101,10 @@ def account_lockout_rows(rows) -> list[AccountLockout]:
                            user=users.get(r["username"])) for r in rows]
 
 
-def address_lockouts(*, user) -> QuerySet:
+def address_lockouts(*, user: User) -> QuerySet:
     """Addresses whose logins are refused right now (across user names), latest first."""
     return AddressLockout.objects.visible_to(user).active().order_by("-locked_at")
 
 
-def lockout_count(*, user) -> int:
+def lockout_count(*, user: User) -> int:
     return account_lockouts(user=user).count() + address_lockouts(user=user).count()

@@ -3,6 +3,9 @@
 from datetime import timedelta
 from importlib import import_module
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_lockout
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -16,8 +19,10 @@ from rest_framework.authtoken.models import Token
 
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
+from portal.enterprises import services as enterprise_services
 from portal.enterprises.credit_code import validate_credit_code
 from portal.enterprises.models import Enterprise
+from portal.enterprises.services import validate_industry
 from portal.regions.models import Region
 
 from .models import ADMIN_ROLES, AddressLockout, EnterpriseRegistration, Role, User, UserSession
@@ -41,7 +46,6 @@ def register_enterprise(*, data: dict, password: str) -> EnterpriseRegistration:
         raise ValidationError({"credit_code": _("该企业已开通账号,如忘记密码请使用“找回密码”。")})
     if not data["region"].is_county:
         raise ValidationError({"region": _("请选择企业所在的县(市、区)。")})
-    from portal.enterprises.services import validate_industry
 
     validate_industry(data["industry"])
     _username_free(data["username"])
@@ -75,7 +79,6 @@ def decide_registration(*, actor: User, registration: EnterpriseRegistration, ap
     registration.save()
     user = None
     if approve:
-        from portal.enterprises import services as enterprise_services
 
         enterprise = Enterprise.objects.filter(credit_code=registration.credit_code).first()
         if enterprise is None:
@@ -131,7 +134,7 @@ def create_enterprise_account(*, actor: User, enterprise: Enterprise, username: 
     validate_password(password, user)
     user.set_password(password)
     # The officer must choose their own password at first login.
-    user.password_changed_at = timezone.now() - timezone.timedelta(days=3650)
+    user.password_changed_at = timezone.now() - timedelta(days=3650)
     user.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=user, region_path=enterprise.region_path,
                  enterprise_id=enterprise.pk, changes={"username": [None, username], "role": [None, user.role]})
@@ -147,14 +150,14 @@ def create_account(*, actor: User, username: str, password: str, full_name: str 
     user = User(username=username, full_name=full_name, email=email, role=Role.NONE)
     validate_password(password, user)
     user.set_password(password)
-    user.password_changed_at = timezone.now() - timezone.timedelta(days=3650)
+    user.password_changed_at = timezone.now() - timedelta(days=3650)
     user.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=user, changes={"username": [None, username]})
     return user
 
 
 @transaction.atomic
-def assign_role(*, actor: User, user: User, role: str, region=None, enterprise=None,
+def assign_role(*, actor: User, user: User, role: str, region: Region=None, enterprise: Enterprise=None,
                 enterprise_code: str = "") -> User:
     """The security administrator gives a user their one role (and its region or enterprise).
 
@@ -270,7 +273,6 @@ def change_password(*, user: User, new_password: str) -> None:
 @transaction.atomic
 def reset_password(*, user: User, new_password: str) -> None:
     """Password reset by the emailed link: the owner of the mailbox also lifts a login lockout."""
-    from axes.utils import reset as reset_lockout
 
     change_password(user=user, new_password=new_password)
     reset_lockout(username=user.get_username())
@@ -307,9 +309,6 @@ def _may_unlock(actor: User) -> None:
 def release_account_lockout(*, actor: User, username: str, ip_address: str) -> int:
     """The security administrator lifts the lock of one user name from one address (django-axes' failed
     attempts of that pair are cleared). Returns the number of failures cleared."""
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
-    from axes.utils import reset as reset_lockout
 
     _may_unlock(actor)
     if not username or not ip_address:

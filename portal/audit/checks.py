@@ -6,11 +6,11 @@ Registered when imported; ``AuditConfig.ready()`` imports this module.
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
+from .retention import retention_days
+
 
 @register(Tags.security)
 def check_audit_retention(app_configs=None, **kwargs):
-    from .retention import retention_days
-
     try:
         retention_days()
     except ImproperlyConfigured as exc:

@@ -1,6 +1,6 @@
 """Reads of the audit trail. Officials read their subtree's rows, the audit administrator every row."""
-
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -11,7 +11,7 @@ from portal.accounts.scoping import scope_for
 from .models import AuditEntry
 
 
-def can_read_audit(*, user) -> bool:
+def can_read_audit(*, user: Any) -> bool:
     """The audit administrator and officials (their subtree). The system and security administrators,
     whose acts the trail records, do not read it (三员分立)."""
     return user.is_authenticated and user.is_active and (
@@ -22,8 +22,8 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_list(*, user, date_from: date | None = None, date_to: date | None = None, actor: str = "",
-               model: str = "", action: str = "", q: str = ""):
+def audit_list(*, user: Any, date_from: date | None = None, date_to: date | None = None, actor: str = "",
+               model: str = "", action: str = "", q: str = "") -> Any:
     """The rows the user may read, newest first, filtered. Two queries a page (count + rows).
 
     Dates are local (Asia/Shanghai) and inclusive.
@@ -45,5 +45,5 @@ def audit_list(*, user, date_from: date | None = None, date_to: date | None = No
     return qs.order_by("-at", "-id")
 
 
-def audit_entry(*, user, pk: int) -> AuditEntry | None:
+def audit_entry(*, user: Any, pk: int) -> AuditEntry | None:
     return AuditEntry.objects.visible_to(user).filter(pk=pk).first()

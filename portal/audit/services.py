@@ -1,7 +1,7 @@
 """Writing the audit trail. Called by every service that changes registry or report data."""
-
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 
@@ -9,7 +9,7 @@ from . import context
 from .models import AuditEntry
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, Decimal):
@@ -34,7 +34,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
 
 def entry(
     *,
-    actor,
+    actor: Any,
     action: str,
     obj: models.Model | None = None,
     model: str | None = None,
@@ -69,7 +69,7 @@ def entry(
     )
 
 
-def record(**kwargs) -> AuditEntry:
+def record(**kwargs: Any) -> AuditEntry:
     """Record one act (see ``entry`` for the arguments)."""
     row = entry(**kwargs)
     row.save()

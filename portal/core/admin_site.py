@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Role
 
+from . import services
+
 
 def is_system_admin(user) -> bool:
     return bool(
@@ -73,13 +75,9 @@ class SystemAdminModelAdmin(admin.ModelAdmin):
         return {}
 
     def save_model(self, request, obj, form, change):
-        from . import services
-
         services.save_admin_object(actor=request.user, obj=obj, changed_fields=form.changed_data, created=not change)
 
     def delete_model(self, request, obj):
-        from . import services
-
         services.delete_admin_object(actor=request.user, obj=obj)
 
     def delete_queryset(self, request, queryset):  # pragma: no cover - bulk actions are off
@@ -88,7 +86,6 @@ class SystemAdminModelAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Inline rows are saved one by one through the audited service."""
-        from . import services
 
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import register_converter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -161,8 +162,6 @@ class QuarterConverter:
 
 
 def register_converters() -> None:
-    from django.urls import register_converter
-
     register_converter(MonthConverter, "month")
     register_converter(QuarterConverter, "quarter")
 

@@ -2,6 +2,7 @@
 
 Each function owns its transaction and its audit row. Token keys never enter the audit trail.
 """
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,7 +15,7 @@ from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 
 
-def _user_region_path(user) -> str:
+def _user_region_path(user: Any) -> str:
     if user.region_id:
         return user.region.path
     if user.enterprise_id:
@@ -22,12 +23,12 @@ def _user_region_path(user) -> str:
     return ""
 
 
-def _token_repr(user) -> str:
+def _token_repr(user: Any) -> str:
     return _("%(user)s 的 API 令牌") % {"user": user.get_username()}
 
 
 @transaction.atomic
-def issue_api_token(*, user) -> Token:
+def issue_api_token(*, user: Any) -> Token:
     """Create the user's API token, replacing (and so revoking) any previous one."""
     if not user.is_active or user.role == Role.NONE:
         raise PermissionDenied(_("未分配角色的账号不能申请 API 令牌。"))
@@ -44,7 +45,7 @@ def issue_api_token(*, user) -> Token:
 
 
 @transaction.atomic
-def revoke_api_token(*, user) -> bool:
+def revoke_api_token(*, user: Any) -> bool:
     """Delete the user's API token. Returns whether there was one."""
     deleted = Token.objects.filter(user=user).delete()[0] > 0
     if deleted:
@@ -56,12 +57,12 @@ def revoke_api_token(*, user) -> bool:
 
 
 # -- configuration edited in the Django admin (system administrator only) --------------------------
-def _admin_snapshot(obj, fields) -> dict:
+def _admin_snapshot(obj: Any, fields: Any) -> dict:
     return {name: getattr(obj, name, None) for name in fields}
 
 
 @transaction.atomic
-def save_admin_object(*, actor, obj, changed_fields=(), created: bool) -> None:
+def save_admin_object(*, actor: Any, obj: Any, changed_fields: Any=(), created: bool) -> None:
     """Save a configuration object edited in the admin and record who changed what."""
     if actor.role != Role.SYSTEM_ADMIN:
         raise PermissionDenied(_("只有系统管理员可以修改系统配置。"))
@@ -80,7 +81,7 @@ def save_admin_object(*, actor, obj, changed_fields=(), created: bool) -> None:
 
 
 @transaction.atomic
-def delete_admin_object(*, actor, obj) -> None:
+def delete_admin_object(*, actor: Any, obj: Any) -> None:
     if actor.role != Role.SYSTEM_ADMIN:
         raise PermissionDenied(_("只有系统管理员可以修改系统配置。"))
     audit.record(actor=actor, action=AuditEntry.Action.DELETE, obj=obj, note=_("系统配置(管理后台)"))

@@ -1,6 +1,6 @@
 """Every read of the enterprise registry that a page, export or panel shows. All start from visible_to."""
-
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
@@ -19,7 +19,7 @@ HONOUR_FILTERS = ("above_designated_size", *HONOUR_FIELDS)
 MISSING_CONTACT = Q(contact_name="") | Q(contact_phone="")
 
 
-def monitored_q(day) -> Q:
+def monitored_q(day: Any) -> Q:
     """Monitored on ``day``: monitored_from <= day and (no end, or the end not before day)."""
     return Q(monitored_from__isnull=False, monitored_from__lte=day) & (
         Q(monitored_until__isnull=True) | Q(monitored_until__gte=day)
@@ -37,7 +37,7 @@ class EnterpriseFilter:
     q: str = ""
 
 
-def enterprise_list(*, user, filters: EnterpriseFilter | None = None):
+def enterprise_list(*, user: User, filters: EnterpriseFilter | None = None) -> Any:
     """The registry as the user may see it, filtered. Two queries a page (count + rows), whatever the size."""
     filters = filters or EnterpriseFilter()
     qs = _with_monitored(Enterprise.objects.visible_to(user).select_related("region", "industry"))
@@ -61,47 +61,47 @@ def enterprise_list(*, user, filters: EnterpriseFilter | None = None):
     return qs.order_by("region_path", "name", "id")
 
 
-def enterprise_for_view(*, user, pk: int) -> Enterprise | None:
+def enterprise_for_view(*, user: User, pk: int) -> Enterprise | None:
     """One enterprise the user may see, or None (missing and forbidden look alike)."""
     qs = Enterprise.objects.visible_to(user).select_related("region", "region__parent", "industry", "size_standard")
     return _with_monitored(qs).filter(pk=pk).first()
 
 
-def _with_monitored(qs):
+def _with_monitored(qs: Any) -> Any:
     return qs.annotate(is_monitored=Case(When(monitored_q(timezone.localdate()), then=Value(True)),
                                          default=Value(False), output_field=BooleanField()))
 
 
-def registry_role(*, user) -> str | None:
+def registry_role(*, user: User) -> str | None:
     """'official' (their subtree), 'enterprise' (their own) or None (no registry at all)."""
     scope = scope_for(user)
     return "official" if scope.is_official else "enterprise" if scope.is_enterprise else None
 
 
-def enterprise_for_change(*, user, pk: int) -> Enterprise | None:
+def enterprise_for_change(*, user: User, pk: int) -> Enterprise | None:
     return Enterprise.objects.changeable_by(user).select_related("region", "industry").filter(pk=pk).first()
 
 
-def own_enterprise_id(*, user) -> int | None:
+def own_enterprise_id(*, user: User) -> int | None:
     """The enterprise of an information officer, None for everyone else."""
     return scope_for(user).enterprise_id
 
 
-def county_choices(*, user):
+def county_choices(*, user: User) -> Any:
     """Counties an official may register an enterprise in: the county-level units of their subtree."""
     if not scope_for(user).is_official:
         return Region.objects.none()
     return Region.objects.visible_to(user).counties().select_related("parent").order_by("path")
 
 
-def region_filter_choices(*, user):
+def region_filter_choices(*, user: User) -> Any:
     """Regions a list can be narrowed to: every city and county the user sees (officials only)."""
     if not scope_for(user).is_official:
         return Region.objects.none()
     return Region.objects.visible_to(user).order_by("path")
 
 
-def industry_choices():
+def industry_choices() -> Any:
     """Industries are public reference data (GB/T 4754), not tenant data."""
     return Industry.objects.order_by("code")
 
@@ -163,27 +163,27 @@ def _describe(t: SizeThreshold) -> str:
     return _("且").join(parts)
 
 
-def _plain_number(value) -> str:
+def _plain_number(value: Any) -> str:
     return format(value.normalize(), "f")
 
 
-def enterprise_accounts(*, user, enterprise: Enterprise):
+def enterprise_accounts(*, user: User, enterprise: Enterprise) -> Any:
     """The information officers' accounts of an enterprise, as far as the user may see accounts."""
     if not scope_for(user).is_official:
         return User.objects.none()
     return User.objects.visible_to(user).filter(enterprise=enterprise).order_by("username")
 
 
-def enterprise_history(*, user, enterprise: Enterprise, limit: int = 10) -> list:
+def enterprise_history(*, user: User, enterprise: Enterprise, limit: int = 10) -> list:
     """The latest audit rows about the enterprise that the user may read."""
     return list(AuditEntry.objects.visible_to(user).filter(enterprise_id=enterprise.pk)[:limit])
 
 
-def registry_counts(*, user) -> dict:
+def registry_counts(*, user: User) -> dict:
     """Counts for the dashboard panel: one aggregate query."""
     return Enterprise.objects.visible_to(user).aggregate(
         total=Count("id"), missing_contact=Count("id", filter=MISSING_CONTACT))
 
 
-def import_template_regions(*, user):
+def import_template_regions(*, user: User) -> Any:
     return county_choices(user=user)

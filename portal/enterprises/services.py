@@ -1,20 +1,25 @@
 """Every write to the enterprise registry. Each function owns its transaction and its audit rows."""
-
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
+from zipfile import BadZipFile
 
+import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
+from portal.accounts.scoping import scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.regions.models import Region, RegionLevel
 
 from .credit_code import validate_credit_code
 from .models import HONOUR_FIELDS, Enterprise, Industry
+from .selectors import category_labels
 from .standards import Classifier, UnknownCategory, current_standard, finer_industries
 
 # Fields an official may set; the size class is derived, never typed.
@@ -28,9 +33,7 @@ AUDITED_FIELDS = (*EDITABLE_FIELDS, "size_class")
 OFFICER_FIELDS = ("contact_name", "contact_phone", "contact_email", "address")
 
 
-def _check_region(actor, region: Region) -> None:
-    from portal.accounts.scoping import scope_for
-
+def _check_region(actor: Any, region: Region) -> None:
     if region.level != RegionLevel.COUNTY:
         raise ValidationError({"region": _("企业须登记在县(市、区)级地区。")})
     if not scope_for(actor).region_in_scope(region):
@@ -49,7 +52,7 @@ def _credit_code(code: str) -> str:
 MAX_NAMED_CODES = 6
 
 
-def coarse_industry_message(industry: Industry, table=None) -> str:
+def coarse_industry_message(industry: Industry, table: Any=None) -> str:
     """Why an enterprise cannot be filed under a code spanning several categories, and what to file instead."""
     finer = finer_industries(industry, Industry.objects.all() if table is None else table)
     if len(finer) <= MAX_NAMED_CODES:
@@ -60,7 +63,7 @@ def coarse_industry_message(industry: Industry, table=None) -> str:
              "请改选更细的行业代码:%(choices)s。") % {"industry": industry, "choices": choices}
 
 
-def validate_industry(industry: Industry, *, table=None) -> None:
+def validate_industry(industry: Industry, *, table: Any=None) -> None:
     """An enterprise is filed under a code of one category of the size standard (or outside it), never a coarser one."""
     if industry.spans_categories:
         raise ValidationError({"industry": coarse_industry_message(industry, table)})
@@ -81,7 +84,7 @@ def _classify(enterprise: Enterprise, classifier: Classifier) -> None:
     enterprise.size_standard = classifier.standard
 
 
-def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, industries=None) -> None:
+def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, industries: Any=None) -> None:
     for name, value in data.items():
         setattr(enterprise, name, value)
     enterprise.region_path = enterprise.region.path
@@ -100,7 +103,7 @@ def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, indust
 
 
 @transaction.atomic
-def create_enterprise(*, actor, data: dict) -> Enterprise:
+def create_enterprise(*, actor: Any, data: dict) -> Enterprise:
     _check_region(actor, data["region"])
     data = {**data, "credit_code": _credit_code(data["credit_code"])}
     if Enterprise.objects.filter(credit_code=data["credit_code"]).exists():
@@ -120,9 +123,7 @@ def create_enterprise(*, actor, data: dict) -> Enterprise:
 
 
 @transaction.atomic
-def update_enterprise(*, actor, enterprise: Enterprise, data: dict) -> Enterprise:
-    from portal.accounts.scoping import scope_for
-
+def update_enterprise(*, actor: Any, enterprise: Enterprise, data: dict) -> Enterprise:
     scope = scope_for(actor)
     if not scope.changeable_enterprises(Enterprise.objects.filter(pk=enterprise.pk)).exists():
         raise PermissionDenied(_("无权修改该企业。"))
@@ -147,7 +148,7 @@ def update_enterprise(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
 
 
 @transaction.atomic
-def reclassify_all(*, actor, standard=None) -> int:
+def reclassify_all(*, actor: Any, standard: Any=None) -> int:
     """Re-derive every enterprise's size class after a revised standard is loaded. Audited in bulk."""
     standard = standard or current_standard()
     classifier = Classifier(standard)
@@ -168,7 +169,7 @@ def reclassify_all(*, actor, standard=None) -> int:
     return len(changed)
 
 
-def _audit_row(actor, action, enterprise, changes, note=""):
+def _audit_row(actor: Any, action: Any, enterprise: Enterprise, changes: Any, note: Any="") -> Any:
     return audit.entry(actor=actor, action=action, model="enterprises.Enterprise", object_id=str(enterprise.pk),
                        object_repr=str(enterprise)[:200], region_path=enterprise.region_path,
                        enterprise_id=enterprise.pk, changes=changes, note=note)
@@ -223,7 +224,48 @@ class ImportResult:
         return not self.errors
 
 
-def _cell(col: Column, raw, errors: list[str], row_no: int):
+def _parse_int(raw: Any) -> int:
+    value = Decimal(str(raw))
+    if value != value.to_integral_value() or value < 0:
+        raise ValueError
+    return int(value)
+
+
+def _parse_decimal(raw: Any) -> Decimal:
+    value = Decimal(str(raw)).quantize(Decimal("0.01"))
+    if value < 0:
+        raise ValueError
+    return value
+
+
+def _parse_bool(raw: Any) -> bool:
+    word = str(raw).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError
+
+
+def _parse_date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    return date.fromisoformat(str(raw).replace("/", "-"))
+
+
+def _parse_email(raw: Any) -> str:
+    validate_email(str(raw))
+    return str(raw)
+
+
+# A column's kind → its parser, which raises ValueError, InvalidOperation or ValidationError on a bad cell.
+CELL_PARSERS = {"int": _parse_int, "decimal": _parse_decimal, "bool": _parse_bool, "date": _parse_date,
+                "email": _parse_email}
+
+
+def _cell(col: Column, raw: Any, errors: list[str], row_no: int) -> Any:
     if isinstance(raw, str):
         raw = raw.strip()
     if raw in (None, ""):
@@ -233,33 +275,7 @@ def _cell(col: Column, raw, errors: list[str], row_no: int):
         # Blank optional cells: text columns are stored as "", never NULL.
         return {"bool": False, "text": "", "email": ""}.get(col.kind)
     try:
-        if col.kind == "int":
-            value = Decimal(str(raw))
-            if value != value.to_integral_value() or value < 0:
-                raise ValueError
-            return int(value)
-        if col.kind == "decimal":
-            value = Decimal(str(raw)).quantize(Decimal("0.01"))
-            if value < 0:
-                raise ValueError
-            return value
-        if col.kind == "bool":
-            word = str(raw).strip().lower()
-            if word in TRUE_WORDS:
-                return True
-            if word in FALSE_WORDS:
-                return False
-            raise ValueError
-        if col.kind == "date":
-            if isinstance(raw, datetime):
-                return raw.date()
-            if isinstance(raw, date):
-                return raw
-            return date.fromisoformat(str(raw).replace("/", "-"))
-        if col.kind == "email":
-            validate_email(str(raw))
-            return str(raw)
-        return str(raw)
+        return CELL_PARSERS.get(col.kind, str)(raw)
     except (ValueError, InvalidOperation, ValidationError):
         hint = {
             "int": _("应为非负整数"),
@@ -275,11 +291,8 @@ def _cell(col: Column, raw, errors: list[str], row_no: int):
         return None
 
 
-def read_import_rows(fileobj) -> list[tuple[int, list]]:
+def read_import_rows(fileobj: Any) -> list[tuple[int, list]]:
     """Rows of the first sheet as (row number, values), reading the upload with openpyxl."""
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
 
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
@@ -309,10 +322,8 @@ def read_import_rows(fileobj) -> list[tuple[int, list]]:
     return rows
 
 
-def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult:
+def import_enterprises(*, actor: Any, fileobj: Any, dry_run: bool = False) -> ImportResult:
     """Validate every row; save all of them or none. Errors name the row and the column."""
-    from portal.accounts.scoping import scope_for
-
     result = ImportResult()
     try:
         rows = read_import_rows(fileobj)
@@ -323,51 +334,92 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
     scope = scope_for(actor)
     if not scope.is_official:
         raise PermissionDenied(_("只有主管部门可以批量导入企业名录。"))
-    regions = {r.code: r for r in Region.objects.visible_to(actor).filter(level=RegionLevel.COUNTY)}
-    industries = {i.code: i for i in Industry.objects.all()}
-    industry_table = list(industries.values())
-    codes_in_file: dict[str, int] = {}
+    lookup = _ImportLookup(
+        regions={r.code: r for r in Region.objects.visible_to(actor).filter(level=RegionLevel.COUNTY)},
+        industries={i.code: i for i in Industry.objects.all()},
+    )
     parsed: list[tuple[int, dict]] = []
     for row_no, values in rows:
-        errors: list[str] = []
-        values = values + [None] * (len(IMPORT_COLUMNS) - len(values))
-        data = {c.key: _cell(c, values[i], errors, row_no) for i, c in enumerate(IMPORT_COLUMNS)}
-        if data["credit_code"]:
-            try:
-                data["credit_code"] = validate_credit_code(data["credit_code"])
-            except ValidationError as exc:
-                errors.append(_("第%(row)d行:%(msg)s") % {"row": row_no, "msg": exc.messages[0]})
-            else:
-                if data["credit_code"] in codes_in_file:
-                    errors.append(_("第%(row)d行:统一社会信用代码与第%(other)d行重复。") % {
-                        "row": row_no, "other": codes_in_file[data["credit_code"]]})
-                codes_in_file.setdefault(data["credit_code"], row_no)
-        if data["region"] is not None:
-            code = str(data["region"]).split(".")[0]
-            data["region"] = regions.get(code)
-            if data["region"] is None:
-                errors.append(_("第%(row)d行:地区代码“%(code)s”不是您管辖范围内的县(市、区)。") % {
-                    "row": row_no, "code": code})
-        if data["industry"] is not None:
-            code = str(data["industry"]).split(".")[0].upper()
-            if code.isdigit() and len(code) == 1:  # a division typed as a number loses its leading zero
-                code = "0" + code
-            data["industry"] = industries.get(code)
-            if data["industry"] is None:
-                errors.append(_("第%(row)d行:行业代码“%(code)s”不存在(请填写《国民经济行业分类》的门类字母、"
-                                "大类或中类代码,见模板的“代码表”)。") % {"row": row_no, "code": code})
-            elif data["industry"].spans_categories:
-                errors.append(_("第%(row)d行:%(msg)s") % {
-                    "row": row_no, "msg": coarse_industry_message(data["industry"], industry_table)})
-        for key in ("name", "contact_name", "contact_phone", "address"):
-            limit = Enterprise._meta.get_field(key).max_length
-            if data.get(key) and len(data[key]) > limit:
-                errors.append(_("第%(row)d行“%(col)s”超过%(n)d个字。") % {
-                    "row": row_no, "col": Enterprise._meta.get_field(key).verbose_name, "n": limit})
+        data, errors = _parse_import_row(row_no, values, lookup)
         result.errors.extend(errors)
         if not errors:
             parsed.append((row_no, data))
 
+    to_create, to_update = _plan_import(scope, parsed, lookup, result)
+    if result.errors:
+        result.created = result.updated = result.unchanged = 0
+        return result
+    result.created, result.updated = len(to_create), len(to_update)
+    if dry_run:
+        return result
+    _save_import(actor, to_create, to_update)
+    return result
+
+
+@dataclass
+class _ImportLookup:
+    """What the rows of one import are checked against: the actor's counties, the industries, the codes seen."""
+
+    regions: dict
+    industries: dict
+    codes_in_file: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def industry_table(self) -> list:
+        return list(self.industries.values())
+
+
+def _parse_import_row(row_no: int, values: list, lookup: _ImportLookup) -> tuple[dict, list[str]]:
+    """One row's typed data and its errors."""
+    errors: list[str] = []
+    values = values + [None] * (len(IMPORT_COLUMNS) - len(values))
+    data = {c.key: _cell(c, values[i], errors, row_no) for i, c in enumerate(IMPORT_COLUMNS)}
+    if data["credit_code"]:
+        _check_import_credit_code(row_no, data, lookup.codes_in_file, errors)
+    if data["region"] is not None:
+        code = str(data["region"]).split(".")[0]
+        data["region"] = lookup.regions.get(code)
+        if data["region"] is None:
+            errors.append(_("第%(row)d行:地区代码“%(code)s”不是您管辖范围内的县(市、区)。") % {
+                "row": row_no, "code": code})
+    if data["industry"] is not None:
+        _resolve_import_industry(row_no, data, lookup, errors)
+    for key in ("name", "contact_name", "contact_phone", "address"):
+        limit = Enterprise._meta.get_field(key).max_length
+        if data.get(key) and len(data[key]) > limit:
+            errors.append(_("第%(row)d行“%(col)s”超过%(n)d个字。") % {
+                "row": row_no, "col": Enterprise._meta.get_field(key).verbose_name, "n": limit})
+    return data, errors
+
+
+def _check_import_credit_code(row_no: int, data: dict, codes_in_file: dict[str, int], errors: list[str]) -> None:
+    try:
+        data["credit_code"] = validate_credit_code(data["credit_code"])
+    except ValidationError as exc:
+        errors.append(_("第%(row)d行:%(msg)s") % {"row": row_no, "msg": exc.messages[0]})
+    else:
+        if data["credit_code"] in codes_in_file:
+            errors.append(_("第%(row)d行:统一社会信用代码与第%(other)d行重复。") % {
+                "row": row_no, "other": codes_in_file[data["credit_code"]]})
+        codes_in_file.setdefault(data["credit_code"], row_no)
+
+
+def _resolve_import_industry(row_no: int, data: dict, lookup: _ImportLookup, errors: list[str]) -> None:
+    code = str(data["industry"]).split(".")[0].upper()
+    if code.isdigit() and len(code) == 1:  # a division typed as a number loses its leading zero
+        code = "0" + code
+    data["industry"] = lookup.industries.get(code)
+    if data["industry"] is None:
+        errors.append(_("第%(row)d行:行业代码“%(code)s”不存在(请填写《国民经济行业分类》的门类字母、"
+                        "大类或中类代码,见模板的“代码表”)。") % {"row": row_no, "code": code})
+    elif data["industry"].spans_categories:
+        errors.append(_("第%(row)d行:%(msg)s") % {
+            "row": row_no, "msg": coarse_industry_message(data["industry"], lookup.industry_table)})
+
+
+def _plan_import(scope: Any, parsed: list[tuple[int, dict]], lookup: _ImportLookup,
+                 result: ImportResult) -> tuple[list, list]:
+    """The enterprises to create and to update, each with its audit diff; counts the unchanged ones."""
     existing = {
         e.credit_code: e
         for e in Enterprise.objects.filter(credit_code__in=[d["credit_code"] for _r, d in parsed]).select_related(
@@ -378,7 +430,8 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
         scope.changeable_enterprises(Enterprise.objects.filter(credit_code__in=existing)).values_list("id", flat=True)
     )
     classifier = Classifier(current_standard())
-    to_create, to_update, audit_rows = [], [], []
+    industry_table = lookup.industry_table
+    to_create, to_update = [], []
     for row_no, data in parsed:
         current = existing.get(data["credit_code"])
         if current is not None and current.pk not in changeable:
@@ -399,13 +452,10 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
             to_update.append((enterprise, changes))
         else:
             result.unchanged += 1
+    return to_create, to_update
 
-    if result.errors:
-        result.created = result.updated = result.unchanged = 0
-        return result
-    result.created, result.updated = len(to_create), len(to_update)
-    if dry_run:
-        return result
+
+def _save_import(actor: Any, to_create: list, to_update: list) -> None:
     with transaction.atomic():
         Enterprise.objects.bulk_create([e for e, _c in to_create], batch_size=2000)
         if not all(e.pk for e, _c in to_create):  # backends without RETURNING: fetch ids by code
@@ -422,17 +472,13 @@ def import_enterprises(*, actor, fileobj, dry_run: bool = False) -> ImportResult
         audit_rows += [_audit_row(actor, AuditEntry.Action.BULK_UPDATE, e, c, note=_("批量导入"))
                        for e, c in to_update]
         audit.record_many(audit_rows)
-    return result
 
 
-def write_import_template(fileobj, *, regions=None) -> None:
+def write_import_template(fileobj: Any, *, regions: Any=None) -> None:
     """The downloadable template: headers, one example row, and a sheet of valid codes.
 
     ``regions`` limits the code sheet to the counties the downloading official may import into.
     """
-    import xlsxwriter
-
-    from portal.regions.models import Region
 
     wb = xlsxwriter.Workbook(fileobj, {"in_memory": True, "strings_to_formulas": False})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
@@ -450,7 +496,6 @@ def write_import_template(fileobj, *, regions=None) -> None:
     for r, region in enumerate(regions.order_by("path"), start=1):
         ref.write_string(r, 0, region.code)
         ref.write_string(r, 1, region.name)
-    from .selectors import category_labels
 
     labels = category_labels()
     for r, ind in enumerate(Industry.objects.order_by("code"), start=1):

@@ -7,6 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+
+from portal.audit.context import current
+from portal.audit.models import AuditEntry
 
 from .models import Enterprise, Industry, SizeClass, SizeStandard, SizeThreshold
 
@@ -226,8 +230,6 @@ def rederive_size_classes(*, note: str, apps=None) -> int:
 
     Enterprises filed under a code spanning several categories keep their class until a finer code is filed.
     """
-    from portal.audit.context import current
-    from portal.audit.models import AuditEntry
 
     def model(app_label, name, default):
         return apps.get_model(app_label, name) if apps else default
@@ -261,7 +263,6 @@ def rederive_size_classes(*, note: str, apps=None) -> int:
 
 def current_standard(on: date | None = None) -> SizeStandard:
     """The standard in force on ``on`` (today by default): a revision loaded ahead of its date waits."""
-    from django.utils import timezone
 
     on = on or timezone.localdate()
     standard = SizeStandard.objects.filter(effective_from__lte=on).order_by("-effective_from").first()

@@ -1,4 +1,5 @@
 """Every write to news, notices and policies: by province staff, each with its audit row."""
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,12 +17,12 @@ FIELDS = ("kind", "title", "source", "body", "published_at")
 AUDITED = (*FIELDS, "is_published")
 
 
-def _check(actor) -> None:
+def _check(actor: Any) -> None:
     if not can_manage(actor):
         raise PermissionDenied(_("只有省级主管部门可以发布和管理资讯公告。"))
 
 
-def _region_path(actor) -> str:
+def _region_path(actor: Any) -> str:
     return actor.region.path
 
 
@@ -41,7 +42,7 @@ def _clean(data: dict) -> dict:
 
 
 @transaction.atomic
-def create_notice(*, actor, data: dict, publish: bool = False) -> Notice:
+def create_notice(*, actor: Any, data: dict, publish: bool = False) -> Notice:
     """A draft, or published at once (``publish``); a future publication time schedules it."""
     _check(actor)
     notice = Notice(author=actor, is_published=publish, **_clean(data))
@@ -53,7 +54,7 @@ def create_notice(*, actor, data: dict, publish: bool = False) -> Notice:
 
 
 @transaction.atomic
-def update_notice(*, actor, notice: Notice, data: dict) -> Notice:
+def update_notice(*, actor: Any, notice: Notice, data: dict) -> Notice:
     _check(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     before = audit.snapshot(notice, AUDITED)
@@ -69,7 +70,7 @@ def update_notice(*, actor, notice: Notice, data: dict) -> Notice:
 
 
 @transaction.atomic
-def publish_notice(*, actor, notice: Notice) -> Notice:
+def publish_notice(*, actor: Any, notice: Notice) -> Notice:
     """Publish now; a notice scheduled for later keeps its time."""
     _check(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -87,7 +88,7 @@ def publish_notice(*, actor, notice: Notice) -> Notice:
 
 
 @transaction.atomic
-def unpublish_notice(*, actor, notice: Notice) -> Notice:
+def unpublish_notice(*, actor: Any, notice: Notice) -> Notice:
     """Withdraw from the portal; the item stays as a draft."""
     _check(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -101,7 +102,7 @@ def unpublish_notice(*, actor, notice: Notice) -> Notice:
 
 
 @transaction.atomic
-def delete_notice(*, actor, notice: Notice) -> None:
+def delete_notice(*, actor: Any, notice: Notice) -> None:
     _check(actor)
     snapshot = audit.diff(audit.snapshot(notice, AUDITED), {name: None for name in AUDITED})
     audit.record(actor=actor, action=AuditEntry.Action.DELETE, obj=notice, region_path=_region_path(actor),

@@ -1,14 +1,15 @@
 """Reads of the notifications: a user's own inbox and preferences, the runs they follow, the schedule."""
-
+from typing import Any
 
 from django.core.cache import cache
+from django_celery_beat.models import PeriodicTask
 
 from portal.accounts.scoping import scope_for
 
 from .models import Notification, Preference, TaskRun
 
 
-def inbox(*, user, unread_only: bool = False):
+def inbox(*, user: Any, unread_only: bool = False) -> Any:
     qs = Notification.objects.visible_to(user).only("id", "title", "body", "link", "created_at", "read_at")
     return qs.unread() if unread_only else qs
 
@@ -16,11 +17,11 @@ def inbox(*, user, unread_only: bool = False):
 UNREAD_TTL = 300  # seconds; writes and reads of the inbox drop the cached count at once
 
 
-def unread_key(user_id) -> str:
+def unread_key(user_id: Any) -> str:
     return f"inbox-unread:{user_id}"
 
 
-def unread_count(user) -> int:
+def unread_count(user: Any) -> int:
     """The user's unread messages, kept in the cache (the page header shows it on every page: with Redis it costs
     no query; the count is primed at login and dropped whenever the user's inbox changes)."""
     if user is None or not user.is_authenticated:
@@ -32,50 +33,50 @@ def unread_count(user) -> int:
     return count
 
 
-def forget_unread(user_ids) -> None:
+def forget_unread(user_ids: Any) -> None:
     cache.delete_many([unread_key(pk) for pk in user_ids])
 
 
 class LazyCount:
     """A number counted the first time a template uses it (``{{ n }}``, ``{% if n %}``), then kept."""
 
-    def __init__(self, count):
+    def __init__(self, count: Any) -> None:
         self._count, self._value = count, None
 
-    def __int__(self):
+    def __int__(self) -> Any:
         if self._value is None:
             self._value = self._count()
         return self._value
 
-    def __bool__(self):
+    def __bool__(self) -> Any:
         return int(self) > 0
 
-    def __str__(self):
+    def __str__(self) -> Any:
         return str(int(self))
 
-    def __eq__(self, other):
+    def __eq__(self, other: Any) -> Any:
         return int(self) == other
 
     __hash__ = None
 
 
-def header_unread(request) -> LazyCount:
+def header_unread(request: Any) -> LazyCount:
     """For the page header (portal.core.context_processors.portal): the unread count, read only when the template
     shows it (from the cache, else one indexed COUNT on (recipient, read_at)); nothing for visitors."""
     user = getattr(request, "user", None)
     return LazyCount(lambda: unread_count(user))
 
 
-def notification_for(*, user, pk: int) -> Notification | None:
+def notification_for(*, user: Any, pk: int) -> Notification | None:
     return Notification.objects.visible_to(user).filter(pk=pk).first()
 
 
-def preferences_for(*, user) -> Preference:
+def preferences_for(*, user: Any) -> Preference:
     """The user's saved preference, or the defaults (email yes, SMS no) unsaved."""
     return Preference.objects.visible_to(user).first() or Preference(user_id=user.pk)
 
 
-def tracked_run(*, user, task_id: str) -> TaskRun | None:
+def tracked_run(*, user: Any, task_id: str) -> TaskRun | None:
     """A run queued by ``user`` through queue_tracked(); nobody else's (their id answers the same 404)."""
     if not user.is_authenticated:
         return None
@@ -93,21 +94,20 @@ def run_status(run: TaskRun) -> dict:
     }
 
 
-def can_see_schedule(user) -> bool:
+def can_see_schedule(user: Any) -> bool:
     """Province staff and the system administrator see the schedule and the runs (the administrator edits
     the schedule in the admin)."""
     return scope_for(user).may_see_schedule
 
 
-def schedule(*, user) -> list:
+def schedule(*, user: Any) -> list:
     if not can_see_schedule(user):
         return []
-    from django_celery_beat.models import PeriodicTask
 
     return list(PeriodicTask.objects.select_related("crontab", "interval").order_by("name"))
 
 
-def recent_runs(*, user, limit: int = 50) -> list[TaskRun]:
+def recent_runs(*, user: Any, limit: int = 50) -> list[TaskRun]:
     if not can_see_schedule(user):
         return []
     return list(TaskRun.objects.visible_to(user).only("task", "started_at", "finished_at", "outcome", "counts",

@@ -8,17 +8,18 @@ Idempotency: a Notification is unique per (recipient, key), a Delivery per (noti
 delivery is sent only while it is pending, under a row lock. So a task that runs twice, or a message that a
 worker took to its grave and the broker gave to another, writes and sends nothing twice.
 """
-
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from .models import Channel, Delivery, Notification, Preference
 from .selectors import forget_unread, unread_count
@@ -158,7 +159,6 @@ def _insert_owned(field: str, wanted: dict) -> dict:
     """Insert the wanted {(owner id, key): message} rows of one owner field; {(owner id, key): id} inserted."""
     now = timezone.now()
     if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values
 
         table = connection.ops.quote_name(Notification._meta.db_table)
         rows = [(o, k, m.title[:200], m.body, m.link[:300], now) for (o, k), m in wanted.items()]
@@ -251,7 +251,7 @@ def queue_stalled_deliveries(*, older_than_minutes: int = 15) -> dict:
 # Sending
 # ------------------------------------------------------------------------------------------------
 
-def _email(delivery: Delivery, connection) -> None:
+def _email(delivery: Delivery, connection: Any) -> None:
     n = delivery.notification
     link = f"\n\n{settings.SITE_URL}{n.link}" if n.link else ""
     EmailMessage(subject=f"{settings.PORTAL_NAME}:{n.title}", body=f"{n.body}{link}\n\n—— {settings.PORTAL_NAME}",
@@ -313,7 +313,7 @@ def send_deliveries(*, ids: list[int]) -> dict:
 # The inbox and preferences
 # ------------------------------------------------------------------------------------------------
 
-def mark_read(*, user, notification: Notification) -> Notification:
+def mark_read(*, user: Any, notification: Notification) -> Notification:
     if notification.recipient_id != user.pk:
         raise PermissionError("not the recipient")
     if notification.read_at is None:
@@ -323,20 +323,20 @@ def mark_read(*, user, notification: Notification) -> Notification:
     return notification
 
 
-def mark_all_read(*, user) -> int:
+def mark_all_read(*, user: Any) -> int:
     n = Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
     forget_unread([user.pk])
     return n
 
 
-def prime_unread(sender, request, user, **kwargs) -> None:
+def prime_unread(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """On login (user_logged_in): count the unread messages once, so the header's pages read the cache."""
     forget_unread([user.pk])
     unread_count(user)
 
 
 @transaction.atomic
-def set_preferences(*, user, email: bool, sms: bool) -> Preference:
+def set_preferences(*, user: Any, email: bool, sms: bool) -> Preference:
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
     preference.email, preference.sms = bool(email), bool(sms)
     preference.save(update_fields=["email", "sms"])

@@ -1,7 +1,7 @@
 """Writes to the region tree and quotas."""
-
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ def load_region_tree(path: Path) -> int:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     count = 0
 
-    def upsert(code, name, level, parent, official, order):
+    def upsert(code: Any, name: Any, level: Any, parent: Any, official: Any, order: Any) -> Any:
         nonlocal count
         region, _created = Region.objects.update_or_create(
             code=code,
@@ -39,7 +39,7 @@ def load_region_tree(path: Path) -> int:
 
 
 @transaction.atomic
-def set_quota(*, actor, region: Region, year: int, quota: int) -> RegionQuota:
+def set_quota(*, actor: Any, region: Region, year: int, quota: int) -> RegionQuota:
     """Province staff set the yearly quota of monitored enterprises for a region."""
     if not (getattr(actor, "is_province_official", False)):
         raise PermissionDenied(_("只有省级主管部门可以设定监测企业配额。"))

@@ -5,13 +5,14 @@ validation, idempotency, conflicts, dry runs, batches, scoping, query counts, to
 """
 
 import json
+import sqlite3
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -588,7 +589,6 @@ def sqlite_variable_limit():
     if connection.vendor != "sqlite":
         yield
         return
-    import sqlite3
 
     connection.ensure_connection()
     old = features.__dict__.get("max_query_params")
@@ -820,7 +820,6 @@ def test_schema_documents_the_exchange_endpoints(db, tmp_path):
 
 def test_a_filing_created_concurrently_is_filed_again_as_an_update(world, period, haian_system, monkeypatch):
     """Two systems send the same enterprise at once: the loser's insert fails, it retries and updates."""
-    from django.db import IntegrityError
 
     real = services.file_batch
     calls = []

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +137,5 @@ def test_docs_page_works_offline(db):
 
 def test_sidecar_assets_are_served_locally(db, client):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
-        from django.contrib.staticfiles import finders
 
         assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}"), asset

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
+import redis
 from celery import Celery
 from django.conf import settings
 from django.db import connection
@@ -33,6 +34,7 @@ from monitoring.models import Bulletin, Period
 from portal.notifications.models import Delivery, Notification, TaskRun
 from tests import factories as f
 
+from . import test_bulletins as b
 from .helpers import open_period, valid_data
 
 # serialized_rollback: the flush after each test would otherwise take the migrations' reference data with it.
@@ -45,8 +47,6 @@ TIMEOUT = 90
 
 # -- the broker, the database URL, the gateway ---------------------------------------------------------------
 def broker_url() -> str:
-    import redis
-
     base = os.environ.get("REDIS_URL") or f"redis://127.0.0.1:6379/{REDIS_DB}"
     parts = urlsplit(base)
     url = urlunsplit(parts._replace(path=f"/{REDIS_DB}"))
@@ -277,8 +277,6 @@ def test_periods_lock_when_the_task_runs_after_the_review_deadline(world, celery
 
 
 def test_the_workers_bulletin_equals_the_status_page(world, celery_env, login):
-    from . import test_bulletins as b
-
     client, worker, _gateway = celery_env
     for month, status in zip(b.MONTHS, ("approved", "submitted", "returned"), strict=True):
         b.filing(world.e_haian, month, status)

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,6 +19,7 @@ from monitoring.exports import services as export_services
 from monitoring.exports import workbook as exports
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import ExportJob, Filing, FilingProduct, FilingStatus
+from portal.audit.models import AuditEntry
 from portal.enterprises.models import Industry
 from tests import factories as f
 
@@ -277,9 +280,6 @@ def test_a_county_export_shows_its_own_status_row(world):
 
 
 def test_the_workbook_takes_a_fixed_number_of_queries(world):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     period = seed_month(world, per_county=2)
     with CaptureQueriesContext(connection) as small:
         exports.write_summary(io.BytesIO(), user=world.users["province"], period=period, region=world.province)
@@ -320,7 +320,6 @@ def test_export_page_runs_the_job_and_offers_the_download(world, login, django_c
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert wb.sheetnames[0] == "封面"
-    from portal.audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(model="monitoring.ExportJob", object_id=str(job.pk)).exists()
 

@@ -20,6 +20,7 @@ from portal.accounts import services as account_services
 from portal.core.periods import Month
 
 from .helpers import open_period, past_period, valid_data
+from .test_views import form_post
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,6 @@ def test_a_month_without_a_period_shows_its_expected_enterprises_and_default_dea
 
 
 def test_writes_open_the_period(world, login):
-    from .test_views import form_post
-
     month = periods.filing_month()
     response = login(world.users["enterprise"]).post(reverse("monitoring:file", args=[month]), form_post(valid_data()))
     assert response.status_code == 302

@@ -9,6 +9,7 @@ from django.utils import timezone
 from monitoring import services, tasks
 from monitoring.models import Period
 from monitoring.reminders import services as reminders
+from portal.notifications import services as notification_services
 from portal.notifications.models import Delivery, Notification, TaskRun
 from tests import factories as f
 from tests.notifications import fixtures
@@ -96,8 +97,6 @@ def test_locked_periods_are_not_chased(world, committed):
 
 
 def test_preferences_and_contacts_choose_the_channels(world, sms_outbox, committed):
-    from portal.notifications import services as notification_services
-
     period = open_period()
     officer = world.users["other_enterprise"]
     officer.phone = "13911112222"

@@ -5,10 +5,15 @@ import json
 import threading
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.db import OperationalError
+from django.test import RequestFactory
 from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 
+import monitoring.tasks  # noqa: F401  # noqa: F401
+import portal.notifications.tasks  # noqa: F401  # noqa: F401
 from portal.celery import app
 from portal.notifications import selectors, services, sms
 from portal.notifications.models import Delivery, Notification, Preference, TaskRun
@@ -157,9 +162,6 @@ def test_runs_are_recorded_and_transient_errors_retried(db, monkeypatch):
 
 
 def test_every_task_of_the_portal_acks_late_and_retries_transient_errors():
-    import monitoring.tasks  # noqa: F401
-    import portal.notifications.tasks  # noqa: F401
-
     ours = [t for name, t in app.tasks.items() if name.startswith(("monitoring.tasks.remind", "monitoring.tasks.lock",
                                                                      "monitoring.tasks.generate", "portal.notifications"))]
     assert len(ours) >= 9
@@ -177,11 +179,6 @@ def test_a_tracked_run_is_seen_by_its_owner_only(world):
 
 # -- the default schedule -----------------------------------------------------------------------------------
 def test_the_default_schedule_is_seeded_and_names_real_tasks(db):
-    from django_celery_beat.models import PeriodicTask
-
-    import monitoring.tasks  # noqa: F401
-    import portal.notifications.tasks  # noqa: F401
-
     schedule = {t.name: t for t in PeriodicTask.objects.select_related("crontab")}
     assert {"报告期自动锁定", "企业催报提醒", "县级待审核提醒", "县级未上报提醒", "退回报表再次提醒", "季度通报生成",
             "消息补发"} <= set(schedule)
@@ -216,14 +213,11 @@ def test_the_inbox_lists_own_messages_and_the_header_counts_the_unread(world, lo
 
 
 def test_the_unread_count_costs_one_query_and_none_for_visitors(world, login, client, django_assert_num_queries):
-    from django.test import RequestFactory
-
     request = RequestFactory().get("/")
     request.user = world.users["county"]
     lazy = selectors.header_unread(request)
     with django_assert_num_queries(1):
         assert int(lazy) == 0
-    from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
     with django_assert_num_queries(0):

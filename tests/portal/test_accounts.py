@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from portal.accounts import services
 from portal.accounts.middleware import LAST_SEEN_KEY
 from portal.accounts.models import User, UserSession
 from portal.audit.models import AuditEntry
@@ -222,8 +223,6 @@ def test_disabling_an_account_ends_its_sessions_and_tokens(world, login):
 
 
 def test_ending_sessions_does_not_scan_the_session_table(world, login, django_assert_max_num_queries):
-    from portal.accounts import services
-
     for _n in range(30):  # other people's sessions
         Client().force_login(f.UserFactory(), backend="django.contrib.auth.backends.ModelBackend")
     officer = world.users["enterprise"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
@@ -15,7 +16,9 @@ from openpyxl import Workbook
 
 from portal.audit import context
 from portal.audit import services as audit
+from portal.audit.checks import check_audit_retention
 from portal.audit.models import AuditEntry, AuditTrailIsAppendOnly
+from portal.audit.retention import retention_days
 from portal.enterprises import services as enterprise_services
 from portal.enterprises.models import Enterprise
 from tests import factories as f
@@ -127,8 +130,6 @@ def test_entries_cannot_be_changed_or_deleted(world):
 
 
 def test_the_admin_registration_is_read_only_for_everyone(world, rf):
-    from django.contrib import admin
-
     model_admin = admin.site._registry[AuditEntry]
     for role, user in world.users.items():
         request = rf.get("/")
@@ -319,15 +320,11 @@ def test_purge_refuses_a_retention_below_six_months(db, settings, days):
 
 
 def test_retention_defaults_to_a_year(db, settings):
-    from portal.audit.retention import retention_days
-
     del settings.AUDIT_RETENTION_DAYS
     assert retention_days() == 365
 
 
 def test_the_system_check_rejects_a_short_retention(settings):
-    from portal.audit.checks import check_audit_retention
-
     settings.AUDIT_RETENTION_DAYS = 90
     assert [e.id for e in check_audit_retention()] == ["audit.E001"]
     settings.AUDIT_RETENTION_DAYS = 183

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,8 +67,6 @@ def test_pages_have_landmarks_skip_link_and_labels(client, world, url_name):
 
 
 def test_focus_is_visible_in_the_stylesheet():
-    from django.contrib.staticfiles import finders
-
     css = open(finders.find("css/portal.css"), encoding="utf-8").read()
     assert ":focus-visible" in css and "outline: 3px solid" in css
     assert "body.care-mode" in css and ".skip-link:focus" in css

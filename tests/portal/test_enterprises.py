@@ -6,12 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import Role, User
 from portal.audit.models import AuditEntry
-from portal.enterprises.models import Enterprise, Industry
+from portal.enterprises.credit_code import make_code
+from portal.enterprises.models import Enterprise, Industry, SizeStandard
+from portal.enterprises.panels import registry_panel
+from portal.enterprises.standards import DATA_DIR
+from portal.regions.panels import overview_panel
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
@@ -197,8 +202,6 @@ def test_create_form_offers_only_counties_of_the_subtree(world, login):
 
 
 def test_official_creates_an_enterprise_with_a_derived_size(world, login):
-    from portal.enterprises.credit_code import make_code
-
     code = make_code("91320682MA1X00001")
     response = login(world.users["other_county"]).post(reverse("enterprises:create"), {
         "credit_code": code, "name": "如皋新材料有限公司", "region": world.rugao.pk,
@@ -215,8 +218,6 @@ def test_official_creates_an_enterprise_with_a_derived_size(world, login):
 
 
 def test_create_in_a_foreign_county_is_refused(world, login):
-    from portal.enterprises.credit_code import make_code
-
     code = make_code("91320685MA1X00002")
     response = login(world.users["other_county"]).post(reverse("enterprises:create"), {
         "credit_code": code, "name": "越界企业", "region": world.haian.pk,
@@ -363,9 +364,6 @@ def test_officer_dashboard_shows_own_enterprise(world, login):
 
 @pytest.mark.parametrize("role", ["province", "county", "enterprise"])
 def test_panels_cost_a_bounded_number_of_queries(world, django_assert_max_num_queries, role):
-    from portal.enterprises.panels import registry_panel
-    from portal.regions.panels import overview_panel
-
     for _i in range(20):
         f.EnterpriseFactory(region=world.haian, contact_name="")
     user = User.objects.select_related("region").get(pk=world.users[role].pk)
@@ -377,8 +375,6 @@ def test_panels_cost_a_bounded_number_of_queries(world, django_assert_max_num_qu
 
 # -- a revised standard through the command --------------------------------------------------------
 def test_revised_standard_reclassifies_through_the_command(world, tmp_path):
-    from portal.enterprises.standards import DATA_DIR
-
     data = json.loads((DATA_DIR / "size_standard_2011.json").read_text(encoding="utf-8"))
     data.update(code="2026-revised", title="中小企业划型标准规定(修订试行)", effective_from="2026-01-01")
     for cat in data["categories"]:
@@ -401,10 +397,6 @@ def test_revised_standard_reclassifies_through_the_command(world, tmp_path):
 
 
 def test_a_broken_standard_file_changes_nothing(world, tmp_path):
-    from django.core.management.base import CommandError
-
-    from portal.enterprises.models import SizeStandard
-
     path = tmp_path / "broken.json"
     path.write_text(json.dumps({"code": "x", "title": "x", "effective_from": "2026-01-01", "categories": [
         {"category": "other", "label": "其他", "large": {"employees": 300}, "medium": {"employees": 100},

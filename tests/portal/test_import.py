@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from portal.audit.models import AuditEntry
 from portal.enterprises.credit_code import make_code
@@ -143,7 +143,6 @@ def test_wrong_files_are_explained(world, login):
     assert response.context["form"].errors["file"] == ["请上传 .xlsx 格式的文件(Excel 2007 及以上)。"]
     response = upload(client, b"not a spreadsheet")
     assert response.context["result"].errors == ["无法读取该文件,请上传从本平台下载的 .xlsx 模板。"]
-    from openpyxl import Workbook
 
     wb = Workbook()
     wb.active.append(["名称", "代码"])

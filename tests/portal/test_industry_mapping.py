@@ -16,6 +16,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from monitoring import services as monitoring
+from monitoring.models import Filing
+from portal.accounts.models import EnterpriseRegistration
 from portal.audit.models import AuditEntry
 from portal.enterprises import selectors, services
 from portal.enterprises.credit_code import make_code
@@ -29,8 +32,12 @@ from portal.enterprises.standards import (
     rederive_size_classes,
     uncovered_categories,
 )
+from portal.enterprises.synthetic import build_enterprises
 from tests import factories as f
+from tests.monitoring.helpers import open_period, valid_data
 
+from .test_accounts_registration import registration_data
+from .test_enterprises import edit_data
 from .test_import import fill, row, template, upload
 
 pytestmark = pytest.mark.django_db
@@ -203,8 +210,6 @@ def test_the_form_marks_the_codes_that_need_a_finer_one(world, login):
 
 
 def test_editing_to_a_coarse_code_is_refused_and_nothing_changes(world, login):
-    from .test_enterprises import edit_data
-
     before = Enterprise.objects.get(pk=world.e_haian.pk)
     data = edit_data(world.e_haian, industry=Industry.objects.get(code="70").pk, employees=999)
     response = login(world.users["county"]).post(reverse("enterprises:edit", args=[world.e_haian.pk]), data)
@@ -319,10 +324,6 @@ def test_the_remapping_rederives_stale_classes_and_audits_them(world, coarse):
 
 # -- self-registration ----------------------------------------------------------------------------
 def test_self_registration_asks_for_a_finer_code(world, client):
-    from portal.accounts.models import EnterpriseRegistration
-
-    from .test_accounts_registration import registration_data
-
     data = registration_data(world, industry=Industry.objects.get(code="H").pk)
     response = client.post(reverse("accounts:register"), data)
     assert response.context["form"].errors["industry"] == [f"行业“H 住宿和餐饮业”{SPANS}{FINER['H']}。"]
@@ -367,8 +368,6 @@ def test_the_shipped_table_passes_its_checks():
 
 
 def test_synthetic_enterprises_use_codes_the_registry_accepts(world):
-    from portal.enterprises.synthetic import build_enterprises
-
     rows = build_enterprises(200, counties=[world.haian])
     for e in rows:
         services.validate_industry(e.industry)
@@ -376,10 +375,6 @@ def test_synthetic_enterprises_use_codes_the_registry_accepts(world):
 
 
 def test_a_not_applicable_enterprise_files_its_monthly_return(world):
-    from monitoring import services as monitoring
-    from monitoring.models import Filing
-    from tests.monitoring.helpers import open_period, valid_data
-
     bank = _create(world, "66", 702, monitored_from=date(2025, 1, 1))
     bank = Enterprise.objects.get(pk=bank.pk)
     out = monitoring.file_one(actor=world.users["county"], enterprise=bank, period=open_period(),

@@ -1,5 +1,7 @@
 """Objects the foreign_*.py tables point at, made once per `world` (memoised on it)."""
 
+from portal.audit import services as audit
+from portal.audit.models import AuditEntry
 from tests import factories as f
 
 
@@ -21,8 +23,6 @@ def draft_notice(world):
 
 def audit_row(world, enterprise):
     """An audit row about ``enterprise``, written by the audit service."""
-    from portal.audit import services as audit
-    from portal.audit.models import AuditEntry
 
     return memo(world, ("audit", enterprise.pk),
                 lambda: audit.record(actor=None, action=AuditEntry.Action.UPDATE, obj=enterprise,

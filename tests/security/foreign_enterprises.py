@@ -4,6 +4,8 @@ The province sees every enterprise (None). Officials of a county or city get one
 information officers another enterprise than theirs, every other role any enterprise at all.
 """
 
+from tests import factories as f
+
 from ._objects import Own
 
 
@@ -62,7 +64,6 @@ def _own_enterprise(world):
 
 def _own_account(world):
     """POST only (the account form is on the detail page), for an enterprise of the county without an account."""
-    from tests import factories as f
 
     newcomer = f.EnterpriseFactory(region=world.haian, name="海安新企业")
     data = {"account-username": "haian_new", "account-full_name": "新信息员", "account-phone": "13000000001",

@@ -2,6 +2,9 @@
 
 Each callable returns the kwargs of an object the role may NOT see, or None when the role sees them all.
 """
+from monitoring import services
+
+from ._objects import Own
 
 # A region outside each role's scope: a sibling city or county, or any region for roles without one.
 _FOREIGN_REGION = {
@@ -27,9 +30,6 @@ FOREIGN = {
 
 def _own_approved(world):
     """The county approves its enterprise's filing; the county and its city then read it by region."""
-    from monitoring import services
-
-    from ._objects import Own
 
     filing = world.filings["e_haian"]
     if filing.status != "approved":

@@ -7,14 +7,13 @@ the province sees them all (None); an official gets one outside their subtree; e
 
 from django.urls import reverse
 
+from monitoring.models import AnalysisReport, ExportJob
 from tests.security._objects import Own, memo
 
 JOB_OWNER = {"other_city": "city"}  # whose job each role is shown; everyone else: the other city's
 
 
 def _job(world, role):
-    from monitoring.models import ExportJob
-
     owner = JOB_OWNER.get(role, "other_city")
 
     def make():
@@ -28,8 +27,6 @@ def _job(world, role):
 
 
 def _report_in(world, region):
-    from monitoring.models import AnalysisReport
-
     return memo(world, ("analysis_report", region.code), lambda: AnalysisReport.objects.create(
         region=region, year=2026, quarter=1, title=f"{region.name}季度分析", file="analysis-reports/2026/x.pdf",
         original_name="x.pdf", content_type="application/pdf", size=100, uploaded_by=world.users["province"]))

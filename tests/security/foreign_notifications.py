@@ -9,7 +9,8 @@ publish (None for the province: it may see and publish every bulletin).
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from portal.notifications.models import TaskRun
+from monitoring.models import Bulletin
+from portal.notifications.models import Notification, TaskRun
 from tests import factories as f
 
 from ._objects import Own, memo, outsider
@@ -19,8 +20,6 @@ OTHER_CITY = {"city": "nanjing", "other_city": "nantong", "county": "nanjing", "
 
 
 def _message(world, role):
-    from portal.notifications.models import Notification
-
     owner = outsider(world, role)
     note = memo(world, ("notification", owner.pk), lambda: Notification.objects.create(
         recipient=owner, key="security-probe", title="别人的消息", body="不应被看到"))
@@ -35,8 +34,6 @@ def _job(world, role):
 
 
 def _bulletin_of(world, region):
-    from monitoring.models import Bulletin
-
     def make():
         bulletin = Bulletin(region=region, year=2025, quarter=4, status=Bulletin.Status.PUBLISHED,
                             figures=[{"code": "x", "name": "江宁丙企业所在地区", "rank": 1}])

@@ -12,8 +12,15 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
+from monitoring import services
+from monitoring.models import ExportJob
+from monitoring.reports.services import last_ended_quarter
 from tests import factories as f
+from tests.monitoring.helpers import open_period, valid_data
+
+from ._objects import memo
 
 # Enterprise key -> its county's key and a product name no other object uses.
 ENTERPRISES = {
@@ -93,11 +100,6 @@ def populate(world):
     an analysis report per county, a published bulletin per city, a finished export job per official and a
     message per user. The objects are kept on the world (``world.filings[key]``, ...) and registered with the
     foreign_*.py tables' memo, so those point at these objects."""
-    from monitoring import services
-    from monitoring.models import ExportJob
-    from tests.monitoring.helpers import open_period, valid_data
-
-    from ._objects import memo
 
     period = open_period()
     world.period = period
@@ -119,9 +121,6 @@ def populate(world):
                                                                  reported_by=world.users[reporter])
 
     # In the quarter the reports page shows by default: the last one that ended.
-    from django.utils import timezone
-
-    from monitoring.reports.services import last_ended_quarter
 
     year, quarter = last_ended_quarter(timezone.localdate())
     world.reports = {}

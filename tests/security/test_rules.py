@@ -20,6 +20,10 @@ a justified exception, with its reason). A new offender fails; so does an entry 
 import ast
 from pathlib import Path
 
+from django.apps import apps
+
+from portal.accounts.scoping import Rule
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("portal", "monitoring", "platforms", "upscaling", "incubators")
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
@@ -264,10 +268,6 @@ def test_hand_written_scoping_is_found(tmp_path):
 
 
 def test_every_model_of_the_project_declares_its_tenancy():
-    from django.apps import apps
-
-    from portal.accounts.scoping import Rule
-
     ours = [m for m in apps.get_models() if m.__module__.split(".")[0] in PACKAGES]
     assert len(ours) > 20
     missing = sorted(m._meta.label for m in ours if not isinstance(getattr(m, "tenancy", None), Rule))

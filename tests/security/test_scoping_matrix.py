@@ -18,9 +18,13 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
+from portal.enterprises import services as enterprise_services
 from tests import factories as f
 
 from .full_world import SEEN_BY
@@ -152,7 +156,6 @@ WITHOUT_OWN = {
 def seeded(world_full):
     """The full world, with rows about every enterprise that pages of a wrong scope could show: audit rows,
     accounts, registrations."""
-    from portal.enterprises import services as enterprise_services
 
     world = world_full
     for e in (world.e_haian, world.e_rugao, world.e_jiangning):
@@ -166,8 +169,6 @@ def seeded(world_full):
 
 
 def clients(world, login):
-    from django.test import Client
-
     yield "anonymous", Client()
     for role, user in world.users.items():
         yield role, login(user)
@@ -177,7 +178,6 @@ def body_text(response) -> str:
     """The response's text, including the cells of a spreadsheet."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if "spreadsheetml" in response.get("Content-Type", ""):
-        from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(content), read_only=True)
         return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
@@ -294,7 +294,6 @@ def test_routes_with_arguments_answer_roles_that_may_reach_the_object(seeded, lo
     """Each OWN entry: the role gets the documented status, a page shows the object's own marker, and an
     act (POST) changes the database. Each request runs in a savepoint rolled back afterwards, so acts do not
     disturb the entries after them."""
-    from django.db import transaction
 
     problems, checked = [], 0
     for name, entries in sorted(own_tables().items()):

@@ -4,6 +4,8 @@ the named predicates, and the one named exception (history follows the enterpris
 
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from monitoring import services
@@ -99,9 +101,6 @@ CHANGEABLE = {  # the models whose rows someone may change through changeable_by
 
 
 def test_changeable_by_gives_nothing_unless_a_model_opts_in(world):
-    from django.apps import apps
-    from django.contrib.auth.models import AnonymousUser
-
     ours = [m for m in apps.get_models() if m.__module__.split(".")[0] in
             ("portal", "monitoring", "platforms", "incubators", "upscaling")]
     period = past_period(timezone.localdate().year, 3)
