@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from monitoring.bulletins import services as bulletins
 from monitoring.models import Bulletin
 from monitoring.reminders import services as reminders
+from tests.browser.helpers import sign_in
 from tests.monitoring.helpers import open_period
 from tests.notifications import fixtures
 
@@ -19,15 +20,8 @@ eager_celery = fixtures.eager_celery
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
               pytest.mark.usefixtures("eager_celery")]
 
-PASSWORD = "Test@Passw0rd!"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def test_an_enterprise_reads_its_reminder(world, live_server, page):

@@ -8,20 +8,14 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import AddressLockout
 from portal.audit.models import AuditEntry
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Test@Passw0rd!"
 ATTACKER = "198.51.100.7"
 SPRAYER = "192.0.2.44"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def test_security_admin_lifts_a_lockout_after_confirming(world, live_server, page):

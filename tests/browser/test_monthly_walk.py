@@ -7,19 +7,13 @@ from playwright.sync_api import expect
 
 from monitoring import services
 from monitoring.models import Filing
+from tests.browser.helpers import sign_in
 from tests.monitoring.helpers import open_period, valid_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Test@Passw0rd!"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def sign_out(page):

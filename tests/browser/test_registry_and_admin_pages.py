@@ -5,18 +5,12 @@ from playwright.sync_api import expect
 
 from portal.audit.models import AuditEntry
 from portal.notices.models import Notice
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Test@Passw0rd!"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def test_county_official_searches_the_registry_and_reads_the_overview(world, live_server, page):

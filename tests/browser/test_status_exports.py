@@ -12,11 +12,11 @@ from monitoring import analysis
 from monitoring.exports import services as export_services
 from monitoring.indicators import INDICATORS
 from monitoring.models import ExportJob, Filing
+from tests.browser.helpers import sign_in
 from tests.monitoring.test_exports import seed_month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Test@Passw0rd!"
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +24,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def indicator_totals_in(path, sheet: str = "分地区指标") -> dict:
