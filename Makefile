@@ -43,9 +43,10 @@ demo: migrate
 run: demo
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test         set up, ruff, makemigrations --check, the whole pytest suite (PostgreSQL/Redis if DATABASE_URL/REDIS_URL are set)
+## make test         set up, ruff, mypy, makemigrations --check, the whole pytest suite (PostgreSQL/Redis if DATABASE_URL/REDIS_URL are set)
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 

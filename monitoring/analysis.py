@@ -6,7 +6,7 @@ Every function is a handful of GROUP BY queries, independent of the number of en
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
@@ -36,7 +36,7 @@ def counted_filings(*, user: Any, period: Period | None = None, region: Region |
     return qs
 
 
-GROUPS = {"region": None, "industry": "industry_code", "size": "size_class"}
+GROUPS: dict[str, str | None] = {"region": None, "industry": "industry_code", "size": "size_class"}
 
 
 @dataclass
@@ -93,7 +93,7 @@ def indicator_totals(*, user: Any, period: Period, region: Region, by: str = "re
         labels = {r.id: r.name for r in children}
         codes = {r.id: r.code for r in children}
     else:
-        key = GROUPS[by]
+        key = cast(str, GROUPS[by])  # only "region" maps to None, and it took the branch above
         labels = _labels(by)
     sums = {c: Sum(c) for c in CODES}
     rows: dict = {}

@@ -77,7 +77,7 @@ def comparison_values(*, enterprise: Enterprise, period: Period) -> dict[str, di
     rows = (Filing.objects.submitted().filter(enterprise=enterprise)
             .filter(Q(period__year=py, period__month=pm) | Q(period__year=period.year - 1, period__month=period.month))
             .values("period__year", "period__month", *codes))
-    out = {"previous": {}, "last_year": {}}
+    out: dict[str, dict[str, Any]] = {"previous": {}, "last_year": {}}
     for row in rows:
         key = "previous" if (row["period__year"], row["period__month"]) == (py, pm) else "last_year"
         out[key] = {c: row[c] for c in codes}
@@ -215,7 +215,7 @@ def reporting_counts(*, user: Any, period: Period, region: Region | None = None,
     return region, own, out
 
 
-def status_by_child(*, user: Any, period: Period, region: Region | None = None) -> tuple[Region, list[RegionStatus]]:
+def status_by_child(*, user: Any, period: Period, region: Region | None = None) -> tuple[Region | None, list[RegionStatus]]:
     """Each child region's reporting figures (``reporting_counts``)."""
     region, _own, rows = reporting_counts(user=user, period=period, region=region)
     return region, rows

@@ -3,9 +3,10 @@ reporting up, locking. One set-based core (``file_batch``) serves the single for
 so the rules are the same whichever way a filing arrives."""
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -94,7 +95,7 @@ def _check_can_file(actor: Any, enterprises: list[Enterprise]) -> bool:
     return scope.files_on_behalf()
 
 
-def file_batch(*, actor: Any, period: Period, items: list[tuple[Enterprise, dict, Result | None]], submit: bool,
+def file_batch(*, actor: Any, period: Period, items: Sequence[tuple[Enterprise, dict, Result | None]], submit: bool,
                dry_run: bool = False) -> list[Outcome]:
     """Save (draft) or submit filings for one period. Items carry already typed data and any parse errors.
 
@@ -202,9 +203,11 @@ class _Writes:
     def add(self, out: Outcome, data: dict, old_products: list) -> None:
         enterprise, filing = out.enterprise, out.filing
         is_new = filing is None
-        if is_new:
+        if filing is None:
+            # An enterprise is registered in a county, whose parent is its city: parent_id is set.
             filing = out.filing = Filing(enterprise=enterprise, period=self.period, county_id=enterprise.region_id,
-                                         city_id=enterprise.region.parent_id, region_path=enterprise.region_path)
+                                         city_id=cast(int, enterprise.region.parent_id),
+                                         region_path=enterprise.region_path)
         before = {} if is_new else filing_content(filing, old_products)
         content = content_of(data)
         for name in CONTENT_FIELDS:
@@ -301,7 +304,7 @@ def _reviewable(actor: Any, filing: Filing) -> Filing:
     return filing
 
 
-def _event(filing: Filing, action: Any, actor: Any, reason: Any="", fields: Any=()) -> None:
+def _event(filing: Filing, action: str, actor: Any, reason: str = "", fields: Sequence[str] = ()) -> None:
     origin = audit_context.current()
     FilingEvent.objects.create(filing=filing, action=action, version=filing.version, actor=actor,
                                actor_name=actor.get_username(), channel=origin.channel, reason=reason,
@@ -309,7 +312,7 @@ def _event(filing: Filing, action: Any, actor: Any, reason: Any="", fields: Any=
 
 
 @transaction.atomic
-def return_filing(*, actor: Any, filing: Filing, reason: str, fields: list[str] = ()) -> Filing:
+def return_filing(*, actor: Any, filing: Filing, reason: str, fields: Sequence[str] = ()) -> Filing:
     """Return a submission to the enterprise with a required reason, optionally pointing at fields."""
     filing = _reviewable(actor, filing)
     reason = (reason or "").strip()

@@ -15,6 +15,7 @@ not the scheduled job has run, and a filing of a closed period reopens only thro
 A resubmission is ``submit`` from ``returned``: the status values the API documents stay the same.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import FilingEvent, FilingStatus
@@ -41,7 +42,7 @@ TRANSITIONS: dict[tuple[str | None, str], str] = {
 }
 
 # Why an act is refused, by the status it meets (the default: the status named).
-REFUSALS: dict[tuple[str, str], str] = {
+REFUSALS: dict[tuple[str | None, str], str | Promise] = {
     (S.APPROVED, Act.SAVE): _("该报表已审核通过,不能再修改;如需更正请联系上级主管部门解锁。"),
     (S.APPROVED, Act.SUBMIT): _("该报表已审核通过,不能再修改;如需更正请联系上级主管部门解锁。"),
     (S.SUBMITTED, Act.SAVE): _("报表已报送,修改后请直接重新报送。"),

@@ -129,9 +129,9 @@ def compute(*, viewer: User, region: Region, year: int, quarter: int) -> list[Ro
             row.months.append({"month": month, "expected": s.expected, "submitted": s.submitted, "rate": s.rate})
     overview = region_selectors.overview(user=viewer, region=region, year=year, today=quarter_end(year, quarter))
     for unit in overview["rows"]:
-        row = rows.get(unit.region.code)
-        if row is not None:
-            row.monitored, row.quota = unit.total, unit.quota
+        line = rows.get(unit.region.code)
+        if line is not None:
+            line.monitored, line.quota = unit.total, unit.quota
     paths = {r.path: r.code for r in Region.objects.visible_to(viewer).filter(parent=region).only("path", "code")}
     for path, n in (within(AnalysisReport.objects.visible_to(viewer), region).filter(year=year, quarter=quarter)
                     .values_list("region__path").annotate(n=Count("id")).order_by()):
@@ -143,7 +143,7 @@ def compute(*, viewer: User, region: Region, year: int, quarter: int) -> list[Ro
     return out
 
 
-def compute_total(*, viewer, region: Region, year: int, quarter: int) -> dict:
+def compute_total(*, viewer: Any, region: Region, year: int, quarter: int) -> dict:
     """The region's own line for the quarter, from the same definitions as its rows, never summed from them:
     its own reporting figures of each month (``selectors.reporting_counts``), its own monitored enterprises and
     quota (the overview's), the analysis reports of its whole subtree. Its own quota is not the sum of its
@@ -229,7 +229,7 @@ def can_manage(user: User) -> bool:
 
 
 @transaction.atomic
-def generate_bulletin(*, region: Region, year: int, quarter: int, actor: User=None) -> tuple[Bulletin, str]:
+def generate_bulletin(*, region: Region, year: int, quarter: int, actor: User | None = None) -> tuple[Bulletin, str]:
     """Draft (or redraft) the region's bulletin for the quarter. Returns (bulletin, "created" | "updated" |
     "unchanged" | "published"): a published bulletin is left as it is, and an unchanged draft is not written."""
     check_quarter(year, quarter)
@@ -268,7 +268,7 @@ def levels(viewer: User) -> list[Region]:
     return [province, *cities]
 
 
-def generate_quarter(*, year: int, quarter: int, actor: User=None, progress: Any=None) -> dict:
+def generate_quarter(*, year: int, quarter: int, actor: User | None = None, progress: Any=None) -> dict:
     """Every level's bulletin for the quarter, one transaction each (a retry redoes only what changed)."""
     check_quarter(year, quarter)
     viewer = actor if actor is not None and actor.pk else system_viewer()
@@ -283,8 +283,7 @@ def generate_quarter(*, year: int, quarter: int, actor: User=None, progress: Any
         counts[outcome] += 1
         if progress:
             progress(i, len(regions))
-    counts["bulletin"] = first.pk if first else None
-    return counts
+    return {**counts, "bulletin": first.pk if first else None}
 
 
 def generate_due(*, today: date | None = None) -> dict:

@@ -11,7 +11,7 @@ Each reminder names the period, what is missing, the deadline and a link. Each h
 """
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
@@ -86,7 +86,7 @@ def filing_reminder_periods(today: date) -> list[Period]:
     return list(Period.objects.filter(enterprise_deadline__in=days, locked_at__isnull=True))
 
 
-def late_officers(*, period: Period, viewer: User=None) -> Any:
+def late_officers(*, period: Period, viewer: User | None = None) -> Any:
     """The information officers of every enterprise expected in ``period`` that has not submitted, all regions
     in one query (the status page's ``not_filed`` over the whole province), with their enterprise's contacts
     and whether a draft exists. Ordered by enterprise, then officer."""
@@ -103,7 +103,7 @@ def late_officers(*, period: Period, viewer: User=None) -> Any:
             .order_by("enterprise_id", "id"))
 
 
-def late_contacts(*, period: Period, viewer: User=None) -> Any:
+def late_contacts(*, period: Period, viewer: User | None = None) -> Any:
     """The enterprises expected in ``period`` that have not submitted and that nobody logs in for (no active
     information officer): their monitoring contacts, and whether a draft exists, all regions in one query."""
     viewer = viewer or system_viewer()
@@ -245,7 +245,7 @@ def report_up_reminder_periods(today: date) -> list[Period]:
     return list(Period.objects.filter(review_deadline__in=days))
 
 
-def unreported_counties(*, period: Period, viewer: User=None) -> dict[int, list[Region]]:
+def unreported_counties(*, period: Period, viewer: User | None = None) -> dict[int, list[Region]]:
     """{city id: [counties with monitored enterprises in the period that have not reported up]} (three queries)."""
     viewer = viewer or system_viewer()
     with_enterprises = set(selectors.expected_enterprises(user=viewer, period=period)
@@ -255,7 +255,7 @@ def unreported_counties(*, period: Period, viewer: User=None) -> dict[int, list[
     out: dict[int, list[Region]] = {}
     for county in (Region.objects.visible_to(viewer).filter(level=RegionLevel.COUNTY, pk__in=with_enterprises)
                    .exclude(pk__in=reported).order_by("sort_order", "code")):
-        out.setdefault(county.parent_id, []).append(county)
+        out.setdefault(cast(int, county.parent_id), []).append(county)  # a county's parent: its city
     return out
 
 

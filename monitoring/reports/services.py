@@ -11,6 +11,7 @@ queries.
 import os
 import uuid
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -159,7 +160,7 @@ def quarter_status(*, user: Any, region: Region, year: int, quarter: int) -> lis
     if not children:
         return []
     grandchildren = list(Region.objects.visible_to(user).filter(parent__parent=region).values_list("id", "parent_id"))
-    counts = {row["region_id"]: row for row in within(AnalysisReport.objects.visible_to(user), region)
+    counts: dict[int, Mapping[str, Any]] = {row["region_id"]: row for row in within(AnalysisReport.objects.visible_to(user), region)
               .filter(year=year, quarter=quarter)
               .values("region_id").annotate(n=Count("id"), latest=Max("uploaded_at")).order_by("region_id")}
     rows = {c.id: RegionUploads(region=c, count=counts.get(c.id, {}).get("n", 0),

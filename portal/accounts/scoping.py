@@ -28,7 +28,7 @@ registered when they were written (``FilingQuerySet.history_visible_to``; the ye
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -42,6 +42,8 @@ QS = TypeVar("QS", bound=QuerySet)
 
 if TYPE_CHECKING:
     from django.db.models import Model
+
+    from portal.notices.models import NoticeQuerySet
 
 PROVINCE, CITY, COUNTY = 1, 2, 3  # RegionLevel, without importing the regions' models
 
@@ -107,7 +109,7 @@ class Scope:
 
     # -- regions -----------------------------------------------------------------------------
     def path_in_scope(self, path: str) -> bool:
-        return self.has_region and path.startswith(self.region_path)
+        return self.region_path is not None and path.startswith(self.region_path)  # has_region, spelled out
 
     def region_in_scope(self, region: Any) -> bool:
         return region is not None and self.path_in_scope(region.path)
@@ -189,7 +191,7 @@ class Scope:
         return qs.filter(**{f"{rule.history}__in": self.visible(related._default_manager.all())})
 
     # Old spellings kept for the callers that read a scope directly.
-    def enterprises(self, qs: QuerySet) -> QuerySet:
+    def enterprises(self, qs: QS) -> QS:
         return self.visible(qs)
 
     def changeable_enterprises(self, qs: QS) -> QS:
@@ -201,16 +203,16 @@ class Scope:
         administrator only, who watches logins; never the system or audit administrator (三员分立)."""
         return self.role == Role.SECURITY_ADMIN
 
-    def registrations(self, qs: QuerySet) -> QuerySet:
+    def registrations(self, qs: QS) -> QS:
         return self.visible(qs)
 
-    def decidable_registrations(self, qs: QuerySet) -> QuerySet:
+    def decidable_registrations(self, qs: QS) -> QS:
         if self.is_county:
             return qs.filter(region_id=self.user.region_id)
         return qs.none()
 
     # -- the named rules (Named(...) declarations) ----------------------------------------------
-    def users(self, qs: QuerySet) -> QuerySet:
+    def users(self, qs: QS) -> QS:
         if self.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) or self.acting_system:
             return qs  # the accounts' managers; the system reaches every user to notify them
         if self.is_official:
@@ -220,14 +222,14 @@ class Scope:
             return qs.filter(pk=self.user.pk)
         return qs.none()
 
-    def audit_entries(self, qs: QuerySet) -> QuerySet:
+    def audit_entries(self, qs: QS) -> QS:
         if self.role == Role.AUDIT_ADMIN:
             return qs
         if self.is_official:
             return qs.filter(region_path__startswith=self.region_path).exclude(region_path="")
         return qs.none()
 
-    def task_runs(self, qs: QuerySet) -> QuerySet:
+    def task_runs(self, qs: QS) -> QS:
         """Runs of the jobs: everyone sees the runs they queued; the schedule's readers see every run."""
         if self.may_see_schedule:
             return qs
@@ -235,11 +237,11 @@ class Scope:
             return qs.filter(args__owner=self.user.pk)
         return qs.none()
 
-    def lockouts(self, qs: QuerySet) -> QuerySet:
+    def lockouts(self, qs: QS) -> QS:
         """Login lockouts: the security administrator, who lifts them."""
         return qs if self.may_unlock_accounts else qs.none()
 
-    def notices(self, qs: QuerySet) -> QuerySet:
+    def notices(self, qs: NoticeQuerySet) -> NoticeQuerySet:
         """Published notices are public; drafts are seen by the province staff who manage them."""
         if self.may_manage_notices:
             return qs
@@ -303,10 +305,10 @@ class Rule:
 
     path: str | None = None  # the region-path lookup, for within()
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         raise NotImplementedError
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         """Nothing is changeable unless the rule says how: a model opts in by its rule's own ``change``."""
         return qs.none()
 
@@ -334,8 +336,8 @@ class InRegion(Rule):
         self.ancestors = ancestors
         self.exchange_changes = exchange_changes
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
-        if scope.has_region and (scope.is_official or scope.acting_system or not self.officials_only):
+    def view(self, scope: Scope, qs: QS) -> QS:
+        if scope.region_path is not None and (scope.is_official or scope.acting_system or not self.officials_only):
             if scope.is_everything and not self.ancestors:
                 return qs  # the province: everything, no filter
             condition = Q(**{f"{self.path}__startswith": scope.region_path})
@@ -347,7 +349,7 @@ class InRegion(Rule):
             return qs.filter(**{self.enterprise: scope.enterprise_id})
         return qs.none()
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         if not self.changeable or scope.acting_system or (scope.is_exchange and not self.exchange_changes):
             return qs.none()
         return self.view(scope, qs)
@@ -360,14 +362,15 @@ class Granted(Rule):
         self.perm = perm
         self.path = path
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         if scope.is_official:
             return qs.filter(**{f"{self.path}__startswith": scope.region_path})
         if scope.role in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
-            return get_objects_for_user(scope.user, self.perm, klass=qs, accept_global_perms=False)
+            # guardian filters ``klass`` itself: the queryset keeps its class, the stub says plain QuerySet
+            return cast(QS, get_objects_for_user(scope.user, self.perm, klass=qs, accept_global_perms=False))
         return qs.none()
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         return self.view(scope, qs)  # officials of the region, and the operator/manager granted it
 
 
@@ -377,12 +380,12 @@ class Owned(Rule):
     def __init__(self, field: str) -> None:
         self.field = field
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         if scope.user.is_authenticated and scope.user.pk is not None:
             return qs.filter(**{self.field: scope.user.pk})
         return qs.none()
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         return self.view(scope, qs)
 
 
@@ -395,30 +398,30 @@ class Through(Rule):
     def _parent_qs(self, qs: QuerySet) -> QuerySet:
         return qs.model._meta.get_field(self.parent).related_model._default_manager.all()
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         return qs.filter(**{f"{self.parent}__in": scope.visible(self._parent_qs(qs))})
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         return qs.filter(**{f"{self.parent}__in": scope.changeable(self._parent_qs(qs))})
 
 
 class Calendar(Rule):
     """Reference data of the work (periods): every signed-in user reads it; changes are services' own checks."""
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         return qs if scope.user.is_authenticated else qs.none()
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         return qs if scope.may_adjust_deadlines else qs.none()
 
 
 class Public(Rule):
     """Reference data anyone may read (industries, the size standard); nobody changes it through a page."""
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         return qs
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         return qs.none()
 
 
@@ -429,10 +432,10 @@ class Named(Rule):
         self.method = method
         self.change_method = change
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         return getattr(scope, self.method)(qs)
 
-    def change(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def change(self, scope: Scope, qs: QS) -> QS:
         if self.change_method:
             return getattr(scope, self.change_method)(qs)
         return qs.none()
@@ -441,7 +444,7 @@ class Named(Rule):
 class Internal(Rule):
     """Bookkeeping no user lists (sessions, deliveries, stored API answers): read and written by services."""
 
-    def view(self, scope: Scope, qs: QuerySet) -> QuerySet:
+    def view(self, scope: Scope, qs: QS) -> QS:
         return qs.none()
 
 

@@ -157,7 +157,7 @@ def create_account(*, actor: User, username: str, password: str, full_name: str 
 
 
 @transaction.atomic
-def assign_role(*, actor: User, user: User, role: str, region: Region=None, enterprise: Enterprise=None,
+def assign_role(*, actor: User, user: User, role: str, region: Region | None = None, enterprise: Enterprise | None = None,
                 enterprise_code: str = "") -> User:
     """The security administrator gives a user their one role (and its region or enterprise).
 
@@ -228,9 +228,9 @@ def forget_session(*, session_key: str | None) -> None:
 
 
 def _region_path(user: User) -> str:
-    if user.region_id:
+    if user.region is not None:
         return user.region.path
-    if user.enterprise_id:
+    if user.enterprise is not None:
         return user.enterprise.region_path
     return ""
 
@@ -388,7 +388,7 @@ def issue_exchange_token(*, user: User) -> Token:
     token = Token.objects.create(user=user)
     audit.record(actor=None, action=AuditEntry.Action.CREATE, model="authtoken.Token", object_id=str(user.pk),
                  object_repr=_("%(user)s 的 API 令牌") % {"user": user.get_username()},
-                 region_path=user.region.path if user.region_id else "",
+                 region_path=user.region.path if user.region is not None else "",
                  note=_("重新生成,原令牌已作废") if replaced else "")
     return token
 

@@ -2,13 +2,13 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 from zipfile import BadZipFile
 
 import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -385,10 +385,11 @@ def _parse_import_row(row_no: int, values: list, lookup: _ImportLookup) -> tuple
     if data["industry"] is not None:
         _resolve_import_industry(row_no, data, lookup, errors)
     for key in ("name", "contact_name", "contact_phone", "address"):
-        limit = Enterprise._meta.get_field(key).max_length
+        field = cast(models.CharField, Enterprise._meta.get_field(key))  # four CharFields with a max_length
+        limit = cast(int, field.max_length)
         if data.get(key) and len(data[key]) > limit:
             errors.append(_("第%(row)d行“%(col)s”超过%(n)d个字。") % {
-                "row": row_no, "col": Enterprise._meta.get_field(key).verbose_name, "n": limit})
+                "row": row_no, "col": field.verbose_name, "n": limit})
     return data, errors
 
 

@@ -1,4 +1,5 @@
 """Reads of the notifications: a user's own inbox and preferences, the runs they follow, the schedule."""
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -40,24 +41,25 @@ def forget_unread(user_ids: Any) -> None:
 class LazyCount:
     """A number counted the first time a template uses it (``{{ n }}``, ``{% if n %}``), then kept."""
 
-    def __init__(self, count: Any) -> None:
-        self._count, self._value = count, None
+    def __init__(self, count: Callable[[], int]) -> None:
+        self._count: Callable[[], int] = count
+        self._value: int | None = None
 
-    def __int__(self) -> Any:
+    def __int__(self) -> int:
         if self._value is None:
             self._value = self._count()
         return self._value
 
-    def __bool__(self) -> Any:
+    def __bool__(self) -> bool:
         return int(self) > 0
 
-    def __str__(self) -> Any:
+    def __str__(self) -> str:
         return str(int(self))
 
-    def __eq__(self, other: Any) -> Any:
+    def __eq__(self, other: object) -> bool:
         return int(self) == other
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like any class defining __eq__
 
 
 def header_unread(request: Any) -> LazyCount:

@@ -8,6 +8,7 @@ Idempotency: a Notification is unique per (recipient, key), a Delivery per (noti
 delivery is sent only while it is pending, under a row lock. So a task that runs twice, or a message that a
 worker took to its grave and the broker gave to another, writes and sends nothing twice.
 """
+import functools
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def notify_many(*, messages: Iterable[Message], key: str = "", batch_size: int |
                           if pk not in delivered and (wanted[t].email or wanted[t].phone)]
             readers = {o for f, o, _k in created if f == "recipient_id"}
             if readers:
-                transaction.on_commit(lambda r=readers: forget_unread(r))
+                transaction.on_commit(functools.partial(forget_unread, readers))
             if items and queue:
                 counts["batches"] += queue_items(items)
                 counts["queued"] += sum(bool(email) + bool(phone) for _pk, email, phone in items)
@@ -143,7 +144,7 @@ def notify_many(*, messages: Iterable[Message], key: str = "", batch_size: int |
 
 def _insert_new(wanted: dict) -> dict:
     """Insert the wanted rows that do not exist; {(owner field, owner id, key): id} of those this call inserted."""
-    out = {}
+    out: dict[tuple[str, int, str], int] = {}
     for field in ("recipient_id", "enterprise_id"):
         part = {(o, k): m for (f, o, k), m in wanted.items() if f == field}
         if part:
@@ -182,7 +183,7 @@ def _insert_owned(field: str, wanted: dict) -> dict:
 
 def _ids(wanted_keys: set) -> dict:
     """{(owner field, owner id, key): notification id} of those that exist (one indexed query per owner field)."""
-    out = {}
+    out: dict[tuple[str, int, str], int] = {}
     for field in ("recipient_id", "enterprise_id"):
         pairs = {(o, k) for f, o, k in wanted_keys if f == field}
         if not pairs:
