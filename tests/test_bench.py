@@ -14,7 +14,8 @@ from bench.registry import Context, Skip, Step, run_steps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FIGURES = ("migrate_s", "build_province_s", "generate_enterprises_s", "raw_insert_s", "generate_raw_ratio",
-           "region_list_county_s", "region_list_province_s", "region_list_s", "total_s")
+           "region_list_county_s", "region_list_province_s", "region_list_s", "api_filings", "api_filings_per_s",
+           "total_s")
 
 
 def databases():
