@@ -177,25 +177,28 @@ def _fill(status: ReportingCounts, row: dict) -> None:
         setattr(status, key.removeprefix("n_"), row.get(key) or 0)
 
 
-def reporting_counts(*, user: Any, period: Period, region: Region | None = None,
-                     children: bool = True) -> tuple[Region | None, RegionStatus | None, list[RegionStatus]]:
+def reporting_counts(*, user: Any, period: Period, region: Region | None = None, children: bool = True,
+                     own: bool = True) -> tuple[Region | None, RegionStatus | None, list[RegionStatus]]:
     """The one definition of the reporting figures (expected, submitted, on time, late, returned, approved, rate,
     rank): ``region``'s own (counted over its whole subtree, never summed from rows) and each child region's,
     ranked. The status page, its xlsx, the summary workbook, the dashboard and the quarterly bulletins read it.
 
     Expected: enterprises monitored during the month, where they are registered now; the rest: the period's
     filings where they were filed. Two queries for the region's own, two more (and the county reports) for the
-    children, whatever the number of regions or enterprises."""
+    children, whatever the number of regions or enterprises; ``own=False`` skips the region's own line (then
+    None) for a caller that shows only the rows."""
     region = region or getattr(user, "region", None)
     if region is None or not scope_for(user).region_in_scope(region):
         return region, None, []
     expected = within(expected_enterprises(user=user, period=period), region)
     filings = within(Filing.objects.visible_to(user), region).filter(period_id=period.pk)
-    own = RegionStatus(region=region, expected=expected.count(), rank=1)
-    _fill(own, filings.aggregate(**_COUNTS))
+    own_line = None
+    if own:
+        own_line = RegionStatus(region=region, expected=expected.count(), rank=1)
+        _fill(own_line, filings.aggregate(**_COUNTS))
     kids = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code")) if children else []
     if not kids:
-        return region, own, []
+        return region, own_line, []
     rows = {c.code: RegionStatus(region=c) for c in kids}
     county_level = kids[0].is_county
     expected_key = "region__code" if county_level else "region__parent__code"
@@ -212,12 +215,12 @@ def reporting_counts(*, user: Any, period: Period, region: Region | None = None,
             rows[code_of[report.county_id]].report = report
     out = list(rows.values())
     rank_by_rate(out)
-    return region, own, out
+    return region, own_line, out
 
 
 def status_by_child(*, user: Any, period: Period, region: Region | None = None) -> tuple[Region | None, list[RegionStatus]]:
     """Each child region's reporting figures (``reporting_counts``)."""
-    region, _own, rows = reporting_counts(user=user, period=period, region=region)
+    region, _own, rows = reporting_counts(user=user, period=period, region=region, own=False)
     return region, rows
 
 

@@ -112,56 +112,51 @@ def title_of(region: Region, year: int, quarter: int) -> str:
 # Figures
 # ------------------------------------------------------------------------------------------------
 
-def compute(*, viewer: User, region: Region, year: int, quarter: int) -> list[Row]:
-    """Each child region of ``region`` for the quarter: the status page's figures summed over its three months,
-    monitored enterprises at the quarter's end against the year's quota, analysis reports; ranked by rate.
-    About twenty queries, whatever the number of regions and enterprises."""
+def compute_quarter(*, viewer: Any, region: Region, year: int, quarter: int) -> tuple[list[Row], dict]:
+    """The quarter's lines: each child region of ``region`` and the region's own (合计), from the same reads —
+    each month's ``selectors.reporting_counts`` (the status page's figures; the own line counted over the whole
+    subtree, never summed from the rows), monitored enterprises at the quarter's end against the year's quota
+    (the overview's rows and own line: the region's own quota is not the sum of its children's), analysis
+    reports (each child's subtree, and the region's whole subtree). Rows ranked by rate. About twenty queries,
+    whatever the number of regions and enterprises."""
     if not scope_for(viewer).region_in_scope(region):
         raise PermissionDenied(_("无权查看该地区。"))
     rows: dict[str, Row] = {}
+    total = Row(code=region.code, name=str(_("合计")))
     for month in quarter_months(year, quarter):
-        _region, statuses = selectors.status_by_child(user=viewer, period=periods.read_period(year, month),
-                                                      region=region)
-        for s in statuses:
-            row = rows.setdefault(s.region.code, Row(code=s.region.code, name=s.region.name))
+        _region, own, statuses = selectors.reporting_counts(user=viewer, period=periods.read_period(year, month),
+                                                            region=region)
+        for line, s in [*((rows.setdefault(s.region.code, Row(code=s.region.code, name=s.region.name)), s)
+                          for s in statuses), *([(total, own)] if own is not None else [])]:
             for name in ("expected", "submitted", "on_time", "late", "returned", "approved"):
-                setattr(row, name, getattr(row, name) + getattr(s, name))
-            row.months.append({"month": month, "expected": s.expected, "submitted": s.submitted, "rate": s.rate})
+                setattr(line, name, getattr(line, name) + getattr(s, name))
+            line.months.append({"month": month, "expected": s.expected, "submitted": s.submitted, "rate": s.rate})
     overview = region_selectors.overview(user=viewer, region=region, year=year, today=quarter_end(year, quarter))
     for unit in overview["rows"]:
-        line = rows.get(unit.region.code)
-        if line is not None:
-            line.monitored, line.quota = unit.total, unit.quota
+        child = rows.get(unit.region.code)
+        if child is not None:
+            child.monitored, child.quota = unit.total, unit.quota
+    total.monitored, total.quota = overview["own"].total, overview["own"].quota
     paths = {r.path: r.code for r in Region.objects.visible_to(viewer).filter(parent=region).only("path", "code")}
     for path, n in (within(AnalysisReport.objects.visible_to(viewer), region).filter(year=year, quarter=quarter)
                     .values_list("region__path").annotate(n=Count("id")).order_by()):
+        total.reports += n
         for child_path, code in paths.items():
             if path.startswith(child_path) and code in rows:
                 rows[code].reports += n
     out = list(rows.values())
     selectors.rank_by_rate(out)
-    return out
+    return out, {**total.as_dict(), "rank": None}
+
+
+def compute(*, viewer: Any, region: Region, year: int, quarter: int) -> list[Row]:
+    """Each child region's line for the quarter (``compute_quarter``)."""
+    return compute_quarter(viewer=viewer, region=region, year=year, quarter=quarter)[0]
 
 
 def compute_total(*, viewer: Any, region: Region, year: int, quarter: int) -> dict:
-    """The region's own line for the quarter, from the same definitions as its rows, never summed from them:
-    its own reporting figures of each month (``selectors.reporting_counts``), its own monitored enterprises and
-    quota (the overview's), the analysis reports of its whole subtree. Its own quota is not the sum of its
-    children's (the province keeps a reserve)."""
-    total = Row(code=region.code, name=str(_("合计")))
-    for month in quarter_months(year, quarter):
-        _region, own, _rows = selectors.reporting_counts(user=viewer, period=periods.read_period(year, month),
-                                                         region=region, children=False)
-        if own is None:
-            continue
-        for name in ("expected", "submitted", "on_time", "late", "returned", "approved"):
-            setattr(total, name, getattr(total, name) + getattr(own, name))
-        total.months.append({"month": month, "expected": own.expected, "submitted": own.submitted, "rate": own.rate})
-    own_unit = region_selectors.overview(user=viewer, region=region, year=year,
-                                         today=quarter_end(year, quarter))["own"]
-    total.monitored, total.quota = own_unit.total, own_unit.quota
-    total.reports = within(AnalysisReport.objects.visible_to(viewer), region).filter(year=year, quarter=quarter).count()
-    return {**total.as_dict(), "rank": None}
+    """The region's own line for the quarter (``compute_quarter``)."""
+    return compute_quarter(viewer=viewer, region=region, year=year, quarter=quarter)[1]
 
 
 def totals(figures: list[dict]) -> dict:
@@ -239,8 +234,8 @@ def generate_bulletin(*, region: Region, year: int, quarter: int, actor: User | 
     bulletin = Bulletin.objects.select_for_update().filter(region=region, year=year, quarter=quarter).first()
     if bulletin is not None and bulletin.status == Bulletin.Status.PUBLISHED:
         return bulletin, "published"
-    figures = [row.as_dict() for row in compute(viewer=viewer, region=region, year=year, quarter=quarter)]
-    total = compute_total(viewer=viewer, region=region, year=year, quarter=quarter)
+    rows, total = compute_quarter(viewer=viewer, region=region, year=year, quarter=quarter)
+    figures = [row.as_dict() for row in rows]
     if bulletin is not None and bulletin.figures == figures and bulletin.totals == total and bulletin.file:
         return bulletin, "unchanged"
     outcome = "created" if bulletin is None else "updated"
