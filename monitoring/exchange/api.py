@@ -24,7 +24,7 @@ from monitoring.exchange import services as exchange
 from monitoring.indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
 from monitoring.models import CountyReport, Filing, FilingStatus
 from monitoring.validation import MAX_PRODUCTS
-from portal.core.api import PortalAPIMixin, PortalPagination
+from portal.core.api import PortalAPIMixin, PortalPagination, ScopedModelSerializer
 from portal.core.exceptions import NotFound
 
 ENVELOPE = ("period", "submit", "dry_run")
@@ -178,7 +178,7 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
-class FilingSerializer(serializers.ModelSerializer):
+class FilingSerializer(ScopedModelSerializer):
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     period = serializers.SerializerMethodField(help_text="报告期,年-月")

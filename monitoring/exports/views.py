@@ -14,32 +14,30 @@ from django.views.decorators.http import require_GET, require_http_methods
 from monitoring import periods
 from monitoring.exports import services as export_services
 from monitoring.models import ExportJob, Period
+from portal.core.forms import ScopedForm, ScopedModelChoiceField
 from portal.core.periods import MonthField
 from portal.regions.models import Region
 
 
-class SummaryExportForm(forms.Form):
+class SummaryExportForm(ScopedForm):
     period = MonthField(label=gettext_lazy("报告期"))
-    region = forms.ChoiceField(label=gettext_lazy("地区"))
+    region = ScopedModelChoiceField(Region, order_by=("path",), label=gettext_lazy("地区"), to_field_name="code",
+                                    empty_label=None)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         today = timezone.localdate()
         # The months that have a period (a workbook of a month nobody opened would be empty).
         self.periods = {periods.code(p): p for p in Period.objects.visible_to(user)[:36] if periods.is_open(p, today)}
-        self.regions = {r.code: r for r in Region.objects.visible_to(user).order_by("path")}
         top = user.region.level
         self.fields["period"].choices = [(k, str(p)) for k, p in self.periods.items()]
-        self.fields["region"].choices = [(code, "\u3000" * (r.level - top) + r.name) for code, r in self.regions.items()]
+        self.fields["region"].label_from_instance = lambda r: "\u3000" * (r.level - top) + r.name
 
     def clean_period(self):
         period = self.periods.get(self.cleaned_data["period"].code)
         if period is None:
             raise forms.ValidationError(_("该报告期没有可导出的数据,请选择列表中的报告期。"))
         return period
-
-    def clean_region(self):
-        return self.regions[self.cleaned_data["region"]]
 
 
 def _official(request):

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core import services as core_services
-from portal.core.api import PortalAPIMixin
+from portal.core.api import PortalAPIMixin, ScopedModelSerializer
 
 from .models import User
 
@@ -22,7 +22,7 @@ class EnterpriseRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ScopedModelSerializer):
     role_label = serializers.CharField(read_only=True)
     region = RegionRefSerializer(read_only=True, allow_null=True)
     enterprise = EnterpriseRefSerializer(read_only=True, allow_null=True)

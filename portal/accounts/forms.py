@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import ScopedForm, unscoped
 from portal.enterprises.forms import industry_label
 from portal.enterprises.models import Industry
 from portal.regions.models import Region, RegionLevel
@@ -27,12 +28,14 @@ class PortalPasswordChangeForm(PasswordChangeForm):
         raise NotImplementedError
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(ScopedForm):
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18,
                                   help_text=_("18位,见营业执照"))
     name = forms.CharField(label=_("企业名称"), max_length=128)
-    region = forms.ModelChoiceField(label=_("所在县(市、区)"),
-                                    queryset=Region.objects.filter(level=RegionLevel.COUNTY).select_related("parent"))
+    region = unscoped(forms.ModelChoiceField(label=_("所在县(市、区)"),
+                                             queryset=Region.objects.filter(level=RegionLevel.COUNTY)
+                                             .select_related("parent")),
+                      reason="self-registration: a visitor with no scope yet chooses any county of the province")
     industry = forms.ModelChoiceField(label=_("所属行业"), queryset=Industry.objects.all())
     contact_name = forms.CharField(label=_("信息员姓名"), max_length=64)
     contact_phone = forms.RegexField(label=_("手机号码"), regex=r"^1\d{10}$",
@@ -69,9 +72,10 @@ class AccountCreateForm(forms.Form):
                                help_text=_("用户首次登录须修改密码。"))
 
 
-class RoleForm(forms.Form):
+class RoleForm(ScopedForm):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    region = forms.ModelChoiceField(label=_("所属地区"), queryset=Region.objects.all(), required=False)
+    region = unscoped(forms.ModelChoiceField(label=_("所属地区"), queryset=Region.objects.all(), required=False),
+                      reason="the security administrator (who holds no region) places accounts anywhere in the province")
     enterprise_code = forms.CharField(label=_("所属企业统一社会信用代码"), max_length=18, required=False)
 
 

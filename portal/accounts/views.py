@@ -128,7 +128,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def register(request):
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and not ratelimit.hit("register", client_address(request)):
         return _throttled(form, _("本网络地址提交注册申请过于频繁,请稍后再试。"), "register",
                           lambda: render(request, "accounts/register.html", {"form": form}))
@@ -212,7 +212,7 @@ def user_role(request, pk: int):
     target = selectors.user_list(user=request.user).filter(pk=pk).first()
     if target is None:
         raise Http404
-    form = RoleForm(request.POST or None, initial={"role": target.role, "region": target.region_id,
+    form = RoleForm(request.POST or None, user=request.user, initial={"role": target.role, "region": target.region_id,
                                                   "enterprise_code": getattr(target.enterprise, "credit_code", "")})
     if request.method == "POST" and form.is_valid():
         try:

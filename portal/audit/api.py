@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
-from portal.core.api import ScopedReadOnlyViewSet
+from portal.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet
 
 from . import selectors
 from .forms import AuditFilterForm
@@ -17,7 +17,7 @@ class CanReadAudit(permissions.BasePermission):
         return selectors.can_read_audit(user=request.user)
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ScopedModelSerializer):
     action_display = serializers.CharField(source="get_action_display", read_only=True)
 
     class Meta:

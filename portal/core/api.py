@@ -9,6 +9,10 @@
   never by a client-supplied ``X-Forwarded-For``.
 - ``PortalPagination``: page-number pagination with a bounded ``page_size``.
 - ``OfflineSwaggerView``: the API documentation page, served without any other host.
+- ``ScopedModelSerializer``: the base of every model serializer. Its related fields (declared or
+  generated) accept only the rows the request's user may read, as ``ScopedForm`` does for forms; a
+  related field declared on a serializer is a ``ScopedPrimaryKeyRelatedField`` / ``ScopedSlugRelatedField``
+  (tests/security/test_rules.py fails on any other).
 - ``ScopedReadOnlyViewSet``: the base of every read-only viewset. Subclasses implement
   ``get_queryset()`` starting from ``Model.objects.visible_to(request.user)`` (or a selector that
   does), so an object of another scope answers 404 exactly like a missing one.
@@ -22,13 +26,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.accounts.scoping import scope_for
 
 from .exceptions import Conflict, NotFound
 from .throttling import PortalAnonRateThrottle, PortalPagination, PortalUserRateThrottle, _ClientAddressMixin
@@ -47,6 +53,33 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc) or _("无权执行此操作。")}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
+
+
+# -- scoped serializers ----------------------------------------------------------------------------
+class _ScopedRelated:
+    """The rows a related field accepts: those the request's user may read; none without a request."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()  # type: ignore[misc]
+        if qs is None:
+            return qs
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is None:
+            return qs.none()
+        return scope_for(request.user).visible(qs)
+
+
+class ScopedPrimaryKeyRelatedField(_ScopedRelated, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class ScopedSlugRelatedField(_ScopedRelated, serializers.SlugRelatedField):
+    pass
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = ScopedPrimaryKeyRelatedField
+    serializer_related_to_field = ScopedSlugRelatedField
 
 
 # -- throttling ------------------------------------------------------------------------------------

@@ -10,14 +10,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from portal.core.api import ScopedReadOnlyViewSet
+from portal.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet
 from portal.regions.models import Region
 
 from . import selectors
 from .models import Enterprise, SizeClass
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ScopedModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True, help_text="所在县(市、区)的区划代码")
     region_name = serializers.CharField(source="region.name", read_only=True)
     industry = serializers.CharField(source="industry.code", read_only=True, help_text="国民经济行业分类代码")

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import ScopedForm
+
 from .credit_code import normalise, validate_credit_code
 from .models import Enterprise, SizeClass
 from .selectors import HONOUR_FILTERS, EnterpriseFilter
@@ -43,7 +45,7 @@ def _model_fields(names):
     )
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(ScopedForm):
     """Create or edit an enterprise (officials). The size class is derived by the service, never typed."""
 
     def __init__(self, *args, region_choices, industry_choices, **kwargs):
@@ -116,7 +118,7 @@ class AccountForm(forms.Form):
                 "phone": enterprise.contact_phone if len(enterprise.contact_phone) == 11 else ""}
 
 
-class FilterForm(forms.Form):
+class FilterForm(ScopedForm):
     """The list filters, read from the query string. An invalid filter is ignored and reported."""
 
     q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=100)

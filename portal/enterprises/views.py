@@ -35,14 +35,15 @@ def _require_official(user) -> None:
 
 
 def _enterprise_form(user, *args, **kwargs) -> EnterpriseForm:
-    return EnterpriseForm(*args, region_choices=selectors.county_choices(user=user),
+    return EnterpriseForm(*args, user=user, region_choices=selectors.county_choices(user=user),
                           industry_choices=selectors.industry_choices(), **kwargs)
 
 
 @login_required
 def enterprise_list(request):
     role = _require_registry(request.user)
-    form = FilterForm(request.GET or None, region_choices=selectors.region_filter_choices(user=request.user),
+    form = FilterForm(request.GET or None, user=request.user,
+                      region_choices=selectors.region_filter_choices(user=request.user),
                       industry_choices=selectors.industry_choices())
     qs = selectors.enterprise_list(user=request.user, filters=form.to_filter())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

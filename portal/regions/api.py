@@ -3,12 +3,12 @@
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from portal.core.api import ScopedReadOnlyViewSet
+from portal.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet
 
 from .models import Region, RegionLevel
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ScopedModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     parent = serializers.CharField(source="parent.code", read_only=True, allow_null=True, default=None,
                                    help_text="上级地区的区划代码")
