@@ -232,7 +232,6 @@ class CountyReport(models.Model):
 
 
 # The sub-domains' own tables (Django finds an app's models through this module).
-from monitoring.bulletins.models import Bulletin  # noqa: E402, F401
 from monitoring.exchange.models import IdempotencyRecord  # noqa: E402, F401
 from monitoring.exports.models import ExportJob  # noqa: E402, F401
 from monitoring.reports.models import AnalysisReport  # noqa: E402, F401

@@ -5,9 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monitoring import periods, selectors
+from monitoring.bulletins.services import ReportingBulletin
+from monitoring.figures import register_figures
 from monitoring.models import Filing, FilingStatus
 from portal.accounts.scoping import scope_for
 from portal.core.navigation import register_nav, register_panel
+from portal.core.registry import register_bulletin_kind
 
 
 def enterprise_panel(user):
@@ -62,4 +65,5 @@ def register():
     register_nav(gettext_lazy("报表审核"), "monitoring:review_queue", lambda u: u.is_official, order=10)
     register_nav(gettext_lazy("报送情况"), "monitoring:status", lambda u: u.is_official, order=20)
     register_nav(gettext_lazy("运行分析"), "monitoring:analysis", lambda u: u.is_official, order=25)
-    register_nav(gettext_lazy("季度通报"), "monitoring:bulletins", lambda u: u.is_official, order=30)
+    register_bulletin_kind(ReportingBulletin())
+    register_figures()

@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from monitoring import services
-from monitoring.bulletins import services as bulletins
 from monitoring.exchange import services as exchange
 from monitoring.exports.services import build_summary_export
 from monitoring.reminders import services as reminders
@@ -76,16 +75,3 @@ def lock_periods(today: str | None = None) -> dict:
 
     locked = services.lock_due_periods(today=_date(today))
     return {"locked": len(locked), "periods": [str(p) for p in locked]}
-
-
-@recorded_task()
-def generate_quarterly_bulletins(today: str | None = None) -> dict:
-    """On the set day after a quarter, draft every level's bulletin of the quarter for province staff."""
-    return bulletins.generate_due(today=_date(today))
-
-
-@recorded_task(progress=True)
-def generate_bulletins(year: int, quarter: int, user_id: int, progress=None) -> dict:
-    """A province official's on-demand generation of a quarter's bulletins, with progress."""
-    return bulletins.generate_quarter(year=year, quarter=quarter, actor=bulletins.actor_by_id(user_id),
-                                      progress=progress)

@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from monitoring import views
 
@@ -20,5 +21,8 @@ urlpatterns = [
     path("analysis/", views.analysis_page, name="analysis"),
     path("exports/reports/", include("monitoring.reports.urls")),
     path("exports/", include("monitoring.exports.urls")),
-    path("bulletins/", include("monitoring.bulletins.urls")),
+    # Bulletins moved to /bulletins/ (portal.bulletins); links in inboxes and bookmarks still arrive here.
+    path("bulletins/", RedirectView.as_view(pattern_name="bulletins:list", permanent=True), name="old_bulletins"),
+    path("bulletins/<int:pk>/", RedirectView.as_view(pattern_name="bulletins:detail", permanent=True),
+         name="old_bulletin"),
 ]

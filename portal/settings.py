@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "portal.notices",
     "portal.audit",
     "portal.notifications",
+    "portal.bulletins",
     # Domain apps
     "monitoring",
     "platforms",
@@ -283,7 +284,7 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
 # ------------------------------------------------------------------------------------------------
-# Scheduled work and notifications (portal.notifications, monitoring.reminders.services, monitoring.bulletins.services)
+# Scheduled work and notifications (portal.notifications, monitoring.reminders.services, portal.bulletins.services)
 # ------------------------------------------------------------------------------------------------
 ENV_VARS = (*ENV_VARS, "SITE_URL", "SMS_HTTP_URL", "SMS_HTTP_TOKEN", "CELERY_VISIBILITY_TIMEOUT")
 # The portal's address as users reach it, for the links in emails and SMS.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/", include("portal.notices.urls")),
     path("audit/", include("portal.audit.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("bulletins/", include("portal.bulletins.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("monitoring.exchange.urls")),

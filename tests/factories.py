@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from incubators.models import StartupBase
 from monitoring import periods
-from monitoring.bulletins.services import Row, workbook
+from monitoring.bulletins.services import KIND as REPORTING_BULLETIN
+from monitoring.bulletins.services import Row, title_of
 from monitoring.models import (
     AnalysisReport,
-    Bulletin,
     CountyReport,
     ExportJob,
     Filing,
@@ -28,6 +28,9 @@ from monitoring.models import (
 from platforms.models import Platform, PlatformKind
 from portal.accounts.models import AddressLockout, EnterpriseRegistration, Role, User, UserSession
 from portal.audit.models import AuditEntry
+from portal.bulletins.models import Bulletin
+from portal.bulletins.workbook import workbook as bulletin_workbook
+from portal.core import registry
 from portal.enterprises.credit_code import make_code
 from portal.enterprises.models import Enterprise, Industry, SizeClass, SizeStandard, SizeThreshold
 from portal.enterprises.standards import Classifier, current_standard
@@ -264,7 +267,7 @@ class TaskRunFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TaskRun
 
-    task = "monitoring.tasks.generate_bulletins"
+    task = "portal.bulletins.tasks.generate_bulletins"
     task_id = factory.Sequence(lambda n: f"task-{n}")
 
 
@@ -354,24 +357,29 @@ class CountyReportFactory(factory.django.DjangoModelFactory):
 
 
 class BulletinFactory(factory.django.DjangoModelFactory):
-    """A published bulletin of a region: a row per child region (figures as the bulletin service writes them,
-    all zero) and its workbook as the service writes it."""
+    """A published reporting bulletin of a region: a row per child region (figures as the bulletin service
+    writes them, all zero) and its workbook as the service writes it."""
 
     class Meta:
         model = Bulletin
         skip_postgeneration_save = True
+        exclude = ("year", "quarter")
 
-    region = factory.LazyFunction(lambda: county().parent)  # a city with one county
     year = 2025
     quarter = 4
+    kind = REPORTING_BULLETIN
+    region = factory.LazyFunction(lambda: county().parent)  # a city with one county
+    period = factory.LazyAttribute(lambda o: f"{o.year}-Q{o.quarter}")
+    title = factory.LazyAttribute(lambda o: title_of(o.region, o.year, o.quarter))
     status = Bulletin.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
     figures = factory.LazyAttribute(lambda o: _bulletin_rows(o.region))
+    totals = factory.LazyAttribute(lambda o: {**Row(code=o.region.code, name="合计").as_dict(), "rank": None})
 
     @factory.post_generation
     def workbook(obj, create, extracted, **kwargs):
-        obj.file.save(f"bulletin-{obj.region.code}-{obj.year}q{obj.quarter}.xlsx", ContentFile(workbook(obj)),
-                      save=create)
+        obj.file.save(f"bulletin-{obj.region.code}-{obj.period}.xlsx",
+                      ContentFile(bulletin_workbook(obj, registry.bulletin_kind(obj.kind))), save=create)
 
 
 def _bulletin_rows(region: Region) -> list[dict]:

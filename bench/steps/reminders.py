@@ -6,9 +6,10 @@ from django.db import transaction
 
 from bench.registry import Context, Skip, step
 from monitoring import periods
-from monitoring.bulletins import services as bulletins
+from monitoring.bulletins import services as reporting
 from monitoring.reminders import services as reminders
 from portal.accounts.models import Role, User
+from portal.bulletins import services as bulletins
 from portal.celery import app
 from portal.enterprises.models import Enterprise
 
@@ -52,15 +53,16 @@ def reminders_compute_queue(ctx: Context) -> None:
 
 @step("bulletin_quarter_s", order=510)
 def bulletin_quarter(ctx: Context) -> None:
-    """monitoring.bulletins.services.generate_bulletin: the province's bulletin over its cities for the last complete
+    """portal.bulletins.services.generate_bulletin of monitoring's reporting kind: the province's bulletin over its cities for the last complete
     quarter of the filed months (status figures of three months, quota, reports, ranks, the .xlsx)."""
     last = getattr(ctx, "last_period", None)
     if last is None:
         raise Skip("no filings: generate_filings_s did not run")
-    year, quarter = (last.year, last.month // 3) if last.month % 3 == 0 else bulletins.previous_quarter(
+    year, quarter = (last.year, last.month // 3) if last.month % 3 == 0 else reporting.previous_quarter(
         last.month_end)
     with ctx.measure("bulletin_quarter_s"):
-        bulletin, _outcome = bulletins.generate_bulletin(region=ctx.province, year=year, quarter=quarter,
-                                                         actor=ctx.users["province"])
+        bulletin, _outcome = bulletins.generate_bulletin(
+            kind=bulletins.kind_of(reporting.KIND), region=ctx.province, period=f"{year}-Q{quarter}",
+            actor=ctx.users["province"])
     ctx.record("bulletin_rows", len(bulletin.figures))
     ctx.record("bulletin_expected", sum(r["expected"] for r in bulletin.figures))

@@ -61,7 +61,7 @@ for model in (IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule)
 # Tasks that send a given message, act for a given user or take ids are never schedulable.
 SCHEDULABLE_TASKS = {
     "monitoring.tasks.lock_periods": "报告期自动锁定",
-    "monitoring.tasks.generate_quarterly_bulletins": "季度通报生成",
+    "portal.bulletins.tasks.generate_due_bulletins": "通报生成",
     "monitoring.tasks.remind_late_filers": "企业催报提醒",
     "monitoring.tasks.remind_pending_reviews": "县级待审核提醒",
     "monitoring.tasks.remind_unreported_counties": "县级未上报提醒",

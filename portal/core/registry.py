@@ -8,12 +8,18 @@ here from its ``AppConfig.ready()``, as it registers its menus and panels in ``p
 - :func:`register_demo`: a function that loads the app's part of the demo province (``manage.py load_demo``
   runs them in order, inside its transaction, after the regions, enterprises and demo users exist);
 - :func:`register_grantable`: a model whose rows are granted to one role's users (a platform to its
-  operator, a base to its manager), offered on the security administrator's grant page.
+  operator, a base to its manager), offered on the security administrator's grant page;
+- :func:`register_bulletin_kind`: a kind of bulletin the app publishes (its figures, columns, title and
+  periods); ``portal.bulletins`` drafts, reviews, publishes and prints every kind the same way;
+- :func:`register_figure`: a figure of the app's own data that the province's work plan can bind a target
+  to (a region's value for a year, computed live from the app's one definition of it).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 
@@ -52,3 +58,49 @@ def grantables() -> list[Grantable]:
 
 def grantable_for_role(role: str) -> list[Grantable]:
     return [g for g in grantables() if g.role == role]
+
+
+# -- bulletins -------------------------------------------------------------------------------------
+_bulletin_kinds: dict[str, Any] = {}
+
+
+def register_bulletin_kind(kind: Any) -> None:
+    """``kind``: a ``portal.bulletins.kinds.BulletinKind`` (typed loosely: the registry imports no app)."""
+    _bulletin_kinds[kind.key] = kind
+
+
+def bulletin_kinds() -> list[Any]:
+    return [_bulletin_kinds[k] for k in sorted(_bulletin_kinds)]
+
+
+def bulletin_kind(key: str) -> Any | None:
+    return _bulletin_kinds.get(key)
+
+
+# -- figures the work plan binds targets to --------------------------------------------------------
+@dataclass(frozen=True)
+class Figure:
+    """One figure of an app's data for a region and a year: ``value(viewer=, region=, year=)`` → a number
+    or None (nothing to count), read through the viewer's scope from the app's one definition."""
+
+    key: str  # "monitoring.reporting_rate"
+    label: Any  # lazily translated
+    unit: Any
+    value: Callable[..., float | int | None]
+
+
+_figures: dict[str, Figure] = {}
+
+
+def register_figure(key: str, *, label: Any, unit: Any, value: Callable[..., float | int | None]) -> None:
+    if "." not in key:
+        raise ImproperlyConfigured(f"a figure's key names its app: {key!r}")
+    _figures[key] = Figure(key=key, label=label, unit=unit, value=value)
+
+
+def figures() -> list[Figure]:
+    return [_figures[k] for k in sorted(_figures)]
+
+
+def figure(key: str) -> Figure | None:
+    return _figures.get(key)

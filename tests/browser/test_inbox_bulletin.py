@@ -8,8 +8,8 @@ from django.db import transaction
 from playwright.sync_api import expect
 
 from monitoring.bulletins import services as bulletins
-from monitoring.models import Bulletin
 from monitoring.reminders import services as reminders
+from portal.bulletins.models import Bulletin
 from tests.browser.helpers import sign_in
 from tests.monitoring.helpers import open_period
 from tests.notifications import fixtures
@@ -47,8 +47,8 @@ def test_an_enterprise_reads_its_reminder(world, live_server, page):
 def test_a_province_official_generates_and_publishes_a_bulletin(world, live_server, page):
     year, quarter = bulletins.previous_quarter(open_period().month_end + timedelta(days=1))
     sign_in(page, live_server, "prov")
-    page.goto(f"{live_server.url}/monitoring/bulletins/")
-    page.get_by_label("季度").select_option(f"{year}-Q{quarter}")
+    page.goto(f"{live_server.url}/bulletins/")
+    page.get_by_label("监测企业报送情况季度通报").select_option(f"{year}-Q{quarter}")
     page.get_by_test_id("generate-bulletin").click()
     expect(page.get_by_role("progressbar")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("生成完成 100%")
@@ -57,9 +57,9 @@ def test_a_province_official_generates_and_publishes_a_bulletin(world, live_serv
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(page.get_by_test_id("bulletin-table")).to_contain_text("南通市")
     page.get_by_test_id("publish-bulletin").click()
-    expect(page.get_by_text("季度通报已发布")).to_be_visible()
+    expect(page.get_by_text("通报已发布")).to_be_visible()
     expect(page.get_by_test_id("bulletin-status")).to_have_text("已发布")
-    assert Bulletin.objects.get(region=world.province, year=year, quarter=quarter).notice_id
+    assert Bulletin.objects.get(region=world.province, period=f"{year}-Q{quarter}").notice_id
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name=title).first.click()
     expect(page.get_by_role("heading", name=title)).to_be_visible()

@@ -30,11 +30,12 @@ from django.db import connection
 from django.urls import reverse
 
 from monitoring import services
-from monitoring.models import Bulletin, Period
+from monitoring.models import Period
+from portal.bulletins.models import Bulletin
 from portal.notifications.models import Delivery, Notification, TaskRun
 from tests import factories as f
+from tests.portal import test_bulletins as b
 
-from . import test_bulletins as b
 from .helpers import open_period, valid_data
 
 # serialized_rollback: the flush after each test would otherwise take the migrations' reference data with it.
@@ -282,10 +283,10 @@ def test_the_workers_bulletin_equals_the_status_page(world, celery_env, login):
         b.filing(world.e_haian, month, status)
         b.filing(world.e_jiangning, month, "submitted", on_time=False)
     worker()
-    result = client.send_task("monitoring.tasks.generate_bulletins",
-                              kwargs={"year": b.YEAR, "quarter": b.QUARTER, "user_id": world.users["province"].pk})
+    result = client.send_task("portal.bulletins.tasks.generate_bulletins",
+                              kwargs={"kind": b.KIND.key, "period": b.PERIOD, "user_id": world.users["province"].pk})
     assert result.get(timeout=TIMEOUT)["created"] == 3
-    bulletin = Bulletin.objects.get(region=world.province, year=b.YEAR, quarter=b.QUARTER)
+    bulletin = Bulletin.objects.get(region=world.province, period=b.PERIOD)
     page = login(world.users["province"])
     summed = {}
     for month in b.MONTHS:

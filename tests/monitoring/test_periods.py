@@ -13,10 +13,13 @@ from rest_framework.test import APIClient
 from monitoring import periods, services
 from monitoring.bulletins import services as bulletins
 from monitoring.exports import services as export_services
-from monitoring.models import Bulletin, ExportJob, Filing, Period
+from monitoring.models import ExportJob, Filing, Period
 from monitoring.reminders import services as reminders
 from monitoring.reports import services as reports
 from portal.accounts import services as account_services
+from portal.bulletins import services as bulletin_services
+from portal.bulletins.models import Bulletin
+from portal.core import registry
 from portal.core.periods import Month
 
 from .helpers import open_period, past_period, valid_data
@@ -70,7 +73,7 @@ def test_pages_and_the_api_of_a_month_without_a_period_write_none(world, login):
                         (province, reverse("core:dashboard")), (county, reverse("core:dashboard")),
                         (enterprise, reverse("monitoring:file", args=[other])),
                         (county, reverse("monitoring:file_on_behalf", args=[other, world.e_haian.pk])),
-                        (province, reverse("monitoring:periods")), (province, reverse("monitoring:bulletins")),
+                        (province, reverse("monitoring:periods")), (province, reverse("bulletins:list")),
                         (county, reverse("monitoring:reports"))):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -224,11 +227,13 @@ def test_bulletins_offer_and_read_the_one_quarter_spelling(world, login, setting
     settings.MEDIA_ROOT = tmp_path
     year, quarter = bulletins.previous_quarter(timezone.localdate())
     client = login(world.users["province"])
-    page = client.get(reverse("monitoring:bulletins"))
+    page = client.get(reverse("bulletins:list"))
     assert f'<option value="{year}-Q{quarter}">' in page.content.decode()
     assert_one_spelling(page)
-    response = client.post(reverse("monitoring:bulletin_generate"), {"quarter": "junk"}, follow=True)
+    response = client.post(reverse("bulletins:generate"), {"kind": bulletins.KIND, "period": "junk"}, follow=True)
     assert "季度格式应为" in response.content.decode() and not Bulletin.objects.exists()
-    bulletin, _outcome = bulletins.generate_bulletin(region=world.province, year=year, quarter=quarter)
+    bulletin, _outcome = bulletin_services.generate_bulletin(kind=registry.bulletin_kind(bulletins.KIND),
+                                                             region=world.province, period=f"{year}-{quarter}")
+    assert bulletin.period == f"{year}-Q{quarter}"
     assert bulletin.file.name.endswith(f"bulletin-{world.province.code}-{year}-Q{quarter}.xlsx")
     assert not Period.objects.exists()  # the figures of three months nobody opened: read, not written

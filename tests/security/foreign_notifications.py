@@ -1,4 +1,4 @@
-"""Notification routes with arguments, and the quarterly bulletins' (monitoring:bulletin_*).
+"""Notification routes with arguments, and the bulletins' (bulletins:*).
 
 A message belongs to its recipient alone: another user's message is foreign to every role, the province too.
 A job's progress belongs to whoever queued it. A bulletin is seen by the officials of its region, of the levels
@@ -9,7 +9,8 @@ publish (None for the province: it may see and publish every bulletin).
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from monitoring.models import Bulletin
+from monitoring.bulletins.services import KIND, title_of
+from portal.bulletins.models import Bulletin
 from portal.notifications.models import Notification, TaskRun
 from tests import factories as f
 
@@ -29,13 +30,14 @@ def _message(world, role):
 def _job(world, role):
     owner = world.users["city" if role == "province" else "province"]
     run = memo(world, ("job", owner.pk), lambda: TaskRun.objects.create(
-        task="monitoring.tasks.generate_bulletins", task_id=f"probe-{owner.pk}", args={"owner": owner.pk}))
+        task="portal.bulletins.tasks.generate_bulletins", task_id=f"probe-{owner.pk}", args={"owner": owner.pk}))
     return {"task_id": run.task_id}
 
 
 def _bulletin_of(world, region):
     def make():
-        bulletin = Bulletin(region=region, year=2025, quarter=4, status=Bulletin.Status.PUBLISHED,
+        bulletin = Bulletin(kind=KIND, region=region, period="2025-Q4", title=title_of(region, 2025, 4),
+                            status=Bulletin.Status.PUBLISHED,
                             figures=[{"code": "x", "name": "江宁丙企业所在地区", "rank": 1}])
         bulletin.file.save(f"probe-{region.code}.xlsx", ContentFile(b"PK"), save=False)
         bulletin.save()
@@ -54,10 +56,10 @@ def _bulletin(world, role):
 FOREIGN = {
     "notifications:detail": _message,
     "notifications:mark_read": _message,
-    "monitoring:bulletin_job": _job,
-    "monitoring:bulletin_detail": _bulletin,
-    "monitoring:bulletin_xlsx": _bulletin,
-    "monitoring:bulletin_publish": _bulletin,
+    "bulletins:job": _job,
+    "bulletins:detail": _bulletin,
+    "bulletins:xlsx": _bulletin,
+    "bulletins:publish": _bulletin,
 }
 
 
@@ -65,10 +67,10 @@ FOREIGN = {
 def _own_job(world):
     owner = world.users["province"]
     run = memo(world, ("job", owner.pk), lambda: TaskRun.objects.create(
-        task="monitoring.tasks.generate_bulletins", task_id=f"probe-{owner.pk}", args={"owner": owner.pk}))
+        task="portal.bulletins.tasks.generate_bulletins", task_id=f"probe-{owner.pk}", args={"owner": owner.pk}))
     run.counts = {"bulletin": _bulletin_of(world, world.nanjing).pk}
     run.save()
-    return [Own("province", {"task_id": run.task_id}, reverse("monitoring:bulletin_detail", args=[run.counts["bulletin"]]),
+    return [Own("province", {"task_id": run.task_id}, reverse("bulletins:detail", args=[run.counts["bulletin"]]),
                 method="post")]
 
 
@@ -82,9 +84,9 @@ OWN = {
                                            for role in ("enterprise", "platform_operator", "audit_admin")],
     "notifications:mark_read": lambda world: [Own("county", {"pk": world.messages["county"].pk}, method="post",
                                                   status=302)],
-    "monitoring:bulletin_job": _own_job,
-    "monitoring:bulletin_detail": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),  # its title
-    "monitoring:bulletin_xlsx": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),
-    "monitoring:bulletin_publish": lambda world: [Own("province", {"pk": f.BulletinFactory(
+    "bulletins:job": _own_job,
+    "bulletins:detail": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),  # its title
+    "bulletins:xlsx": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),
+    "bulletins:publish": lambda world: [Own("province", {"pk": f.BulletinFactory(
         region=world.nanjing, year=2025, quarter=3, status="draft", published_at=None).pk}, method="post", status=302)],
 }

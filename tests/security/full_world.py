@@ -46,7 +46,7 @@ def report_title(county_name: str) -> str:
 
 def bulletin_label(city_name: str) -> str:
     """How the bulletin list names a bulletin of the world (2025 Q4)."""
-    return f"{city_name} 2025年第4季度"
+    return f"{city_name}2025年第4季度"
 
 
 def job_region_name(role: str, region_name: str) -> str:

@@ -44,7 +44,7 @@ def test_changing_the_password_revokes_api_tokens(world, client):
 @pytest.mark.parametrize("task,kwargs,accepted", [
     ("monitoring.tasks.lock_periods", "{}", True),
     ("portal.notifications.tasks.deliver", "{}", False),  # sends a given message to a given address
-    ("monitoring.tasks.generate_bulletins", "{}", False),  # acts on behalf of a given user
+    ("portal.bulletins.tasks.generate_bulletins", "{}", False),  # acts on behalf of a given user
     ("monitoring.tasks.lock_periods", '{"today": "2099-01-01"}', False),  # arguments are not schedulable
 ])
 def test_schedule_editor_runs_only_listed_jobs_without_arguments(world, login, task, kwargs, accepted):

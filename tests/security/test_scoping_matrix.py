@@ -42,6 +42,10 @@ EXCLUDED_ROUTES = {
     "set_language": "Django's i18n view: POST-only, stores the language choice in a cookie, shows no data",
     "accounts:password_reset_confirm": "guarded by a signed one-time token, not by scope: a wrong token shows "
                                        "the 'link invalid' page (200) with no data; tested with the accounts",
+    "monitoring:old_bulletins": "a permanent redirect of the links written before bulletins moved to /bulletins/ "
+                                "(bulletins:list, which is walked); tested in tests/portal/test_bulletins.py",
+    "monitoring:old_bulletin": "a permanent redirect to bulletins:detail (which is walked) of the same id; tested "
+                               "in tests/portal/test_bulletins.py",
 }
 # Unnamed patterns that may exist (static and media files under DEBUG): prefixes of their regex.
 EXCLUDED_UNNAMED = ("^static/", "^media/")

@@ -1,5 +1,5 @@
-"""Quarterly bulletins: the list (with on-demand generation and its progress bar), the printable page, the
-spreadsheet, publishing. Views parse, call one service or selector, render."""
+"""Bulletins of every kind: the list (with on-demand generation and its progress bar), the printable page,
+the spreadsheet, publishing. Views parse, call one service or selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,14 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from monitoring.bulletins import services as bulletins
+from portal.core import registry
 from portal.core.exceptions import attempt
-from portal.core.periods import parse_quarter
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.tasking import queue_tracked
+
+from . import selectors, services
 
 
 def _official(request):
@@ -24,7 +26,7 @@ def _official(request):
 
 
 def _bulletin(request, pk: int):
-    bulletin = bulletins.bulletin_for(user=_official(request), pk=pk)
+    bulletin = selectors.bulletin_for(user=_official(request), pk=pk)
     if bulletin is None:
         raise Http404
     return bulletin
@@ -34,10 +36,11 @@ def _bulletin(request, pk: int):
 def bulletin_list(request):
     user = _official(request)
     job = request.GET.get("job", "")[:64]
-    return render(request, "monitoring/bulletin_list.html", {
-        "bulletins": bulletins.visible_bulletins(user=user)[:60],
-        "can_manage": bulletins.can_manage(user),
-        "quarters": bulletins.quarter_choices(),
+    kind = request.GET.get("kind", "")[:64]
+    today = timezone.localdate()
+    return render(request, "bulletins/list.html", {
+        "bulletins": selectors.visible_bulletins(user=user, kind=kind if registry.bulletin_kind(kind) else "")[:60],
+        "managed": [(k, k.period_choices(today)) for k in selectors.managed_kinds(user=user)],
         "job": job if job and notification_selectors.tracked_run(user=user, task_id=job) else "",
     })
 
@@ -46,17 +49,17 @@ def bulletin_list(request):
 @require_POST
 def bulletin_generate(request):
     user = _official(request)
-    if not bulletins.can_manage(user):
+    kind = registry.bulletin_kind(request.POST.get("kind", ""))
+    if kind is None or not kind.may_manage(user):
         raise PermissionDenied
     try:
-        year, quarter = parse_quarter(request.POST.get("quarter"))  # 2026-Q3 (or the older 2026-3)
-        bulletins.check_quarter(year, quarter)
+        period = kind.clean_period(request.POST.get("period", "")[:16], timezone.localdate())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("monitoring:bulletins")
-
-    run = queue_tracked("monitoring.tasks.generate_bulletins", owner=user, year=year, quarter=quarter, user_id=user.pk)
-    return redirect(f"{reverse('monitoring:bulletins')}?job={run.task_id}")
+        return redirect("bulletins:list")
+    run = queue_tracked("portal.bulletins.tasks.generate_bulletins", owner=user, kind=kind.key, period=period,
+                        user_id=user.pk)
+    return redirect(f"{reverse('bulletins:list')}?job={run.task_id}")
 
 
 @login_required
@@ -67,18 +70,17 @@ def bulletin_job(request, task_id: str):
         raise Http404
     status = notification_selectors.run_status(run)
     bulletin_id = status["counts"].get("bulletin")
-    status["url"] = reverse("monitoring:bulletin_detail", args=[bulletin_id]) if bulletin_id else ""
+    status["url"] = reverse("bulletins:detail", args=[bulletin_id]) if bulletin_id else ""
     return JsonResponse(status)
 
 
 @login_required
 def bulletin_detail(request, pk: int):
     bulletin = _bulletin(request, pk)
-    rows, totals = bulletins.table(bulletin)
-    return render(request, "monitoring/bulletin_detail.html", {
-        "bulletin": bulletin, "rows": rows, "totals": totals, "can_manage": bulletins.can_manage(request.user),
-        "title": bulletins.title_of(bulletin.region, bulletin.year, bulletin.quarter),
-        "months": bulletins.quarter_months(bulletin.year, bulletin.quarter),
+    kind = services.kind_of(bulletin.kind)
+    return render(request, "bulletins/detail.html", {
+        "bulletin": bulletin, "kind": kind, **selectors.table(bulletin, kind),
+        "can_manage": kind.may_manage(request.user), "period_text": kind.describe_period(bulletin.period),
     })
 
 
@@ -87,8 +89,7 @@ def bulletin_xlsx(request, pk: int):
     bulletin = _bulletin(request, pk)
     if not bulletin.file:
         raise Http404
-    name = f"{bulletins.title_of(bulletin.region, bulletin.year, bulletin.quarter)}.xlsx"
-    return FileResponse(bulletin.file.open("rb"), as_attachment=True, filename=name,
+    return FileResponse(bulletin.file.open("rb"), as_attachment=True, filename=f"{bulletin.title}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -96,6 +97,6 @@ def bulletin_xlsx(request, pk: int):
 @require_POST
 def bulletin_publish(request, pk: int):
     bulletin = _bulletin(request, pk)
-    attempt(request, lambda: bulletins.publish_bulletin(actor=request.user, bulletin=bulletin),
-            success=_("季度通报已发布,已在通知公告中公布并通知各地。"))
-    return redirect("monitoring:bulletin_detail", pk=bulletin.pk)
+    attempt(request, lambda: services.publish_bulletin(actor=request.user, bulletin=bulletin),
+            success=_("通报已发布,已在通知公告中公布并通知各地。"))
+    return redirect("bulletins:detail", pk=bulletin.pk)
