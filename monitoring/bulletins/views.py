@@ -1,10 +1,11 @@
-"""Quarterly bulletins: the list (with on-demand generation and its progress bar), the printable page, the
-spreadsheet, publishing. Views parse, call one service or selector, render."""
+"""Quarterly bulletins: the list (with on-demand generation and its progress bar), the printable page,
+publishing; the spreadsheet is downloaded through core:stored_file (registered in monitoring/files.py).
+Views parse, call one service or selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -80,16 +81,6 @@ def bulletin_detail(request, pk: int):
         "title": bulletins.title_of(bulletin.region, bulletin.year, bulletin.quarter),
         "months": bulletins.quarter_months(bulletin.year, bulletin.quarter),
     })
-
-
-@login_required
-def bulletin_xlsx(request, pk: int):
-    bulletin = _bulletin(request, pk)
-    if not bulletin.file:
-        raise Http404
-    name = f"{bulletins.title_of(bulletin.region, bulletin.year, bulletin.quarter)}.xlsx"
-    return FileResponse(bulletin.file.open("rb"), as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required

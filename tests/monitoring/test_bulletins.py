@@ -13,6 +13,7 @@ from monitoring import periods, tasks
 from monitoring.bulletins import services as bulletins
 from monitoring.models import AnalysisReport, Bulletin, Filing, FilingStatus
 from portal.audit.models import AuditEntry
+from portal.core.files import file_url
 from portal.notices.models import Notice, NoticeKind
 from portal.notifications.models import Notification, TaskRun
 from portal.regions.models import Region, RegionLevel
@@ -169,7 +170,7 @@ def test_the_printable_page_and_the_download(quarter, login):
     client = login(world.users["province"])
     text = client.get(reverse("monitoring:bulletin_detail", args=[bulletin.pk])).content.decode()
     assert "@media print" in text and "南通市" in text and "66.7%" in text and "审核发布" in text
-    download = client.get(reverse("monitoring:bulletin_xlsx", args=[bulletin.pk]))
+    download = client.get(file_url(bulletin))
     assert download.status_code == 200 and download["Content-Type"].startswith("application/vnd.openxml")
     assert b"".join(download.streaming_content)[:2] == b"PK"
 

@@ -56,7 +56,6 @@ FOREIGN = {
     "notifications:mark_read": _message,
     "monitoring:bulletin_job": _job,
     "monitoring:bulletin_detail": _bulletin,
-    "monitoring:bulletin_xlsx": _bulletin,
     "monitoring:bulletin_publish": _bulletin,
 }
 
@@ -84,7 +83,6 @@ OWN = {
                                                   status=302)],
     "monitoring:bulletin_job": _own_job,
     "monitoring:bulletin_detail": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),  # its title
-    "monitoring:bulletin_xlsx": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),
     "monitoring:bulletin_publish": lambda world: [Own("province", {"pk": f.BulletinFactory(
         region=world.nanjing, year=2025, quarter=3, status="draft", published_at=None).pk}, method="post", status=302)],
 }
