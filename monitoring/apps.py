@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("运行监测")
 
     def ready(self):
-        from monitoring import panels
+        from monitoring import files, panels
 
         panels.register()
+        files.register()

@@ -177,6 +177,18 @@ AXES_VERBOSE = False
 LOGIN_ADDRESS_FAILURE_LIMIT = 10
 LOGIN_ADDRESS_WINDOW = timedelta(minutes=15)
 LOGIN_ADDRESS_LOCKOUT = timedelta(minutes=30)
+# One user name across addresses (a distributed guess; portal/accounts/slowdown.py): once it has had
+# ACCOUNT_SLOWDOWN_FAILURES failures within ACCOUNT_SLOWDOWN_WINDOW from at least ACCOUNT_SLOWDOWN_ADDRESSES
+# addresses, every further attempt on it waits ACCOUNT_SLOWDOWN_FIRST after the last failure, doubling with
+# each further failure up to ACCOUNT_SLOWDOWN_LONGEST: a guesser gets about four tries an hour, the owner
+# waits at most a quarter of an hour, and not at all from an address they signed in from successfully within
+# ACCOUNT_SLOWDOWN_KNOWN_ADDRESS.
+ACCOUNT_SLOWDOWN_FAILURES = 10
+ACCOUNT_SLOWDOWN_ADDRESSES = 3
+ACCOUNT_SLOWDOWN_WINDOW = timedelta(hours=24)
+ACCOUNT_SLOWDOWN_FIRST = timedelta(minutes=1)
+ACCOUNT_SLOWDOWN_LONGEST = timedelta(minutes=15)
+ACCOUNT_SLOWDOWN_KNOWN_ADDRESS = timedelta(days=30)
 # The public forms, per client address (and password reset also per email address asked for); portal.core.ratelimit.
 FORM_THROTTLE_RATES = {
     "register": "20/hour",

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.scoping import Owned, ScopedQuerySet
+from portal.core.files import RandomName
 
 
 class ExportJob(models.Model):
@@ -21,7 +22,7 @@ class ExportJob(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     rows = models.PositiveIntegerField(_("行数"), default=0)
-    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    file = models.FileField(_("文件"), upload_to=RandomName("exports"), blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.export_page, name="exports"),
     path("<int:pk>/", views.export_job, name="export_job"),
     path("<int:pk>/status/", views.export_status, name="export_status"),
-    path("<int:pk>/download/", views.export_download, name="export_download"),
 ]

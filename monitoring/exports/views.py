@@ -3,9 +3,8 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from monitoring import periods
 from monitoring.exports import services as export_services
 from monitoring.models import ExportJob, Period
+from portal.core.files import file_url
 from portal.core.forms import ScopedForm, ScopedModelChoiceField
 from portal.core.periods import MonthField
 from portal.regions.models import Region
@@ -82,20 +82,6 @@ def export_status(request, pk: int):
     return JsonResponse(_status(_job(request, pk)))
 
 
-@login_required
-@require_GET
-def export_download(request, pk: int):
-    job = _job(request, pk)
-    if job.status != ExportJob.Status.DONE or not job.file:
-        raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=export_services.download_name(job),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
 def _status(job: ExportJob) -> dict:
     done = job.status == ExportJob.Status.DONE
     return {
@@ -103,6 +89,6 @@ def _status(job: ExportJob) -> dict:
         "label": job.get_status_display(),
         "progress": 100 if done else job.progress,
         "rows": job.rows,
-        "download_url": reverse("monitoring:export_download", args=[job.pk]) if done else None,
+        "download_url": file_url(job) if done else None,
         "message": str(export_services.FAILED_MESSAGE) if job.status == ExportJob.Status.FAILED else "",
     }

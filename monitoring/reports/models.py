@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.scoping import InRegion, ScopedQuerySet
+from portal.core.files import RandomName
 
 
 class AnalysisReport(models.Model):
@@ -14,7 +15,7 @@ class AnalysisReport(models.Model):
     year = models.PositiveSmallIntegerField(_("年"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
     title = models.CharField(_("标题"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="analysis-reports/%Y/")
+    file = models.FileField(_("文件"), upload_to=RandomName("analysis-reports"))
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -179,6 +179,3 @@ def reports_for(*, user: Any, region: Region, year: int, quarter: int) -> Any:
             .filter(year=year, quarter=quarter)
             .select_related("region", "uploaded_by").order_by("region__path", "-uploaded_at"))
 
-
-def report_for_download(*, user: Any, pk: int) -> AnalysisReport | None:
-    return AnalysisReport.objects.visible_to(user).filter(pk=pk).first()

@@ -7,5 +7,4 @@ from . import views
 urlpatterns = [
     path("", views.report_list, name="reports"),
     path("upload/", views.report_upload, name="report_upload"),
-    path("<int:pk>/download/", views.report_download, name="report_download"),
 ]

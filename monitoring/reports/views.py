@@ -1,10 +1,11 @@
-"""Quarterly analysis reports: who has uploaded for a quarter, the upload form, the scoped download."""
+"""Quarterly analysis reports: who has uploaded for a quarter, the upload form. A report is downloaded through
+the portal's scoped view (core:stored_file, registered in monitoring/files.py)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -106,19 +107,3 @@ def report_upload(request):
                 "region": report.region.name, "y": year, "q": quarter})
             return redirect(f"{reverse('monitoring:reports')}?quarter={quarter_code(year, quarter)}")
     return _page(request, form=form, status=400)
-
-
-@login_required
-@require_GET
-def report_download(request, pk: int):
-    report = reports.report_for_download(user=request.user, pk=pk)
-    if report is None:
-        raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    extension = report.file.name.rsplit(".", 1)[-1]
-    name = report.original_name if report.original_name.lower().endswith(f".{extension}") else \
-        f"{report.title}.{extension}"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=report.content_type)

@@ -1,4 +1,5 @@
-"""Login lockout: one user name from one address (django-axes), and one address across user names.
+"""Login lockout: one user name from one address (django-axes), one address across user names, and the
+slow-down of one user name across addresses (portal.accounts.slowdown).
 
 - Per user name and address (AXES_LOCKOUT_PARAMETERS): AXES_FAILURE_LIMIT failures lock that user name
   *from that address* for AXES_COOLOFF_TIME. Nobody can lock someone else's account from their own
@@ -10,6 +11,10 @@
   same user name are forgiven, so one person's typos on their own account never shut out the colleagues
   who share their NAT address.
 
+- Per user name across addresses (portal.accounts.slowdown): many failures of one user name from several
+  addresses make each further attempt on it wait a short, growing interval (except from an address where it
+  signed in successfully lately).
+
 Failures are counted from django-axes' AccessFailureLog (one row per failed login, with its time and the
 client address computed by portal.core.middleware.client_address). Attempts refused while locked are not
 checked against the password and not counted (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False): a
@@ -18,10 +23,11 @@ lockout runs its time and does not grow while someone keeps knocking.
 
 import ipaddress
 import logging
+import math
 from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off
+from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import transaction
@@ -29,10 +35,13 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
+from . import slowdown
 from .models import AddressLockout
 
-# request attribute naming what refused the login: "account" (user name and address) or "address"
+# request attribute naming what refused the login: "account" (user name and address), "address" or
+# "slowdown" (the user name, across addresses; SLOWDOWN_ATTR holds until when)
 REASON_ATTR = "portal_lockout"
+SLOWDOWN_ATTR = "portal_slowdown_until"
 
 logger = logging.getLogger(__name__)
 # Where a reverse proxy of our own can be (RFC 1918, unique local IPv6).
@@ -102,6 +111,13 @@ class PortalAxesHandler(AxesDatabaseHandler):
         if super().is_locked(request, credentials):
             setattr(request, REASON_ATTR, "account")
             return True
+        until = slowdown.refused_until(get_client_username(request, credentials),
+                                       getattr(request, "axes_ip_address", None),
+                                       getattr(request, "axes_attempt_time", None))
+        if until is not None:
+            setattr(request, REASON_ATTR, "slowdown")
+            setattr(request, SLOWDOWN_ATTR, until)
+            return True
         return False
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
@@ -111,10 +127,25 @@ class PortalAxesHandler(AxesDatabaseHandler):
             return
         if request.axes_locked_out:
             setattr(request, REASON_ATTR, "account")
+        self._note_account_failure(request, credentials)
         if forwards_for_others(request):
             return
         if note_address_failure(request.axes_ip_address, request.axes_attempt_time) is not None:
             setattr(request, REASON_ATTR, "address")
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+    @staticmethod
+    def _note_account_failure(request, credentials: dict) -> None:
+        """Count the failure against the user name across addresses; when it slows the account down, this
+        attempt already answers the slow-down page (unless a lockout answers, or the address is known)."""
+        noted = slowdown.note_failure(get_client_username(request, credentials), request.axes_attempt_time)
+        if noted is None or request.axes_locked_out:
+            return
+        until = slowdown.refused_until(noted.username, request.axes_ip_address, request.axes_attempt_time)
+        if until is not None:
+            setattr(request, REASON_ATTR, "slowdown")
+            setattr(request, SLOWDOWN_ATTR, until)
             request.axes_locked_out = True
             request.axes_credentials = credentials
 
@@ -124,9 +155,14 @@ def _minutes(delta: timedelta | None) -> int:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The Chinese lockout page (AXES_LOCKOUT_CALLABLE), 429, for either kind of lockout."""
-    by_address = getattr(request, REASON_ATTR, "account") == "address"
-    if by_address:
+    """The Chinese lockout page (AXES_LOCKOUT_CALLABLE), 429, for each kind of lockout and the slow-down."""
+    reason = getattr(request, REASON_ATTR, "account")
+    by_address = reason == "address"
+    if reason == "slowdown":
+        until = getattr(request, SLOWDOWN_ATTR, None) or timezone.now()
+        context = {"by_slowdown": True, "addresses": settings.ACCOUNT_SLOWDOWN_ADDRESSES,
+                   "minutes": max(1, math.ceil((until - timezone.now()).total_seconds() / 60))}
+    elif by_address:
         context = {"by_address": True, "failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
                    "window_minutes": _minutes(settings.LOGIN_ADDRESS_WINDOW),
                    "minutes": _minutes(settings.LOGIN_ADDRESS_LOCKOUT)}

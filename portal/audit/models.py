@@ -35,6 +35,7 @@ class AuditEntry(models.Model):
         GRANT = "grant", _("授权")
         DISABLE = "disable", _("停用")
         UNLOCK = "unlock", _("解除登录锁定")
+        SLOW_DOWN = "slowdown", _("登录暂缓")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.scoping import InRegion, ScopedQuerySet
+from portal.core.files import RandomName
 
 
 class Bulletin(models.Model):
@@ -21,8 +22,8 @@ class Bulletin(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     figures = models.JSONField(_("数据"), default=list)
-    totals = models.JSONField(_("合计"), default=dict, blank=True)
-    file = models.FileField(_("表格"), upload_to="bulletins/%Y/", blank=True)
+    totals = models.JSONField(_("合计"), default=dict, blank=True)  # the region's own line (computed, not summed)
+    file = models.FileField(_("表格"), upload_to=RandomName("bulletins"), blank=True)
     generated_at = models.DateTimeField(_("生成时间"), auto_now=True)
     generated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)

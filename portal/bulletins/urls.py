@@ -8,6 +8,5 @@ urlpatterns = [
     path("generate/", views.bulletin_generate, name="generate"),
     path("jobs/<str:task_id>/", views.bulletin_job, name="job"),
     path("<int:pk>/", views.bulletin_detail, name="detail"),
-    path("<int:pk>/xlsx/", views.bulletin_xlsx, name="xlsx"),
     path("<int:pk>/publish/", views.bulletin_publish, name="publish"),
 ]

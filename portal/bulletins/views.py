@@ -4,7 +4,7 @@ the spreadsheet, publishing. Views parse, call one service or selector, render."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -82,15 +82,6 @@ def bulletin_detail(request, pk: int):
         "bulletin": bulletin, "kind": kind, **selectors.table(bulletin, kind),
         "can_manage": kind.may_manage(request.user), "period_text": kind.describe_period(bulletin.period),
     })
-
-
-@login_required
-def bulletin_xlsx(request, pk: int):
-    bulletin = _bulletin(request, pk)
-    if not bulletin.file:
-        raise Http404
-    return FileResponse(bulletin.file.open("rb"), as_attachment=True, filename=f"{bulletin.title}.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required

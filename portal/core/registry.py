@@ -13,6 +13,10 @@ here from its ``AppConfig.ready()``, as it registers its menus and panels in ``p
   periods); ``portal.bulletins`` drafts, reviews, publishes and prints every kind the same way;
 - :func:`register_figure`: a figure of the app's own data that the province's work plan can bind a target
   to (a region's value for a year, computed live from the app's one definition of it).
+- :func:`register_stored_file`: a model with a stored file (a FileField), downloaded only through the
+  portal's scoped view ``core:stored_file`` (``/files/<model label>/<pk>/``, portal.core.files): the rows a
+  user may download (by default ``Model.objects.visible_to(user)``), the name the browser saves the file
+  under, and its content type. MEDIA_ROOT is never served as such (docs/operations.md).
 """
 
 from collections.abc import Callable
@@ -36,8 +40,22 @@ class Grantable:
     role: str  # the Role whose users may be granted rows of ``model``
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    model: type[models.Model]
+    field: str  # the FileField's name
+    rows: Callable[[Any], models.QuerySet]  # rows(user): the rows ``user`` may download
+    filename: Callable[[Any], str]  # filename(row): the name people read (the stored one is random)
+    content_type: Callable[[Any], str] | None = None  # content_type(row); None: guessed from the name
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower  # "monitoring.exportjob": the key in the download URL
+
+
 _demo: dict[str, DemoLoader] = {}
 _grantables: dict[str, Grantable] = {}
+_stored_files: dict[str, StoredFile] = {}
 
 
 def register_demo(name: str, load: Callable[..., None], *, order: int = 100) -> None:
@@ -104,3 +122,23 @@ def figures() -> list[Figure]:
 
 def figure(key: str) -> Figure | None:
     return _figures.get(key)
+def register_stored_file(model: type[models.Model], *, filename: Callable[[Any], str], field: str = "file",
+                         rows: Callable[[Any], models.QuerySet] | None = None,
+                         content_type: Callable[[Any], str] | None = None) -> None:
+    """Declare ``model``'s stored file. ``rows(user)`` narrows what may be downloaded further than the
+    model's tenancy (drafts, unfinished jobs); it must start from ``Model.objects.visible_to(user)``."""
+    model._meta.get_field(field)  # a misspelt field fails at start-up, not at the first download
+
+    def visible(user: Any) -> models.QuerySet:
+        return model._default_manager.visible_to(user)  # type: ignore[attr-defined]
+
+    entry = StoredFile(model=model, field=field, rows=rows or visible, filename=filename, content_type=content_type)
+    _stored_files[entry.label] = entry
+
+
+def stored_file(label: str) -> StoredFile | None:
+    return _stored_files.get(label)
+
+
+def stored_files() -> list[StoredFile]:
+    return [_stored_files[k] for k in sorted(_stored_files)]

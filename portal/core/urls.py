@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("care-mode/", views.care_mode, name="care_mode"),
+    path("files/<str:label>/<int:pk>/", views.stored_file, name="stored_file"),
 ]

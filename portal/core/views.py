@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.forms import LoginForm
 from portal.notices import selectors as notice_selectors
 
+from . import files
 from .navigation import panels_for
 
 CARE_MODE_COOKIE = "care_mode"
@@ -41,4 +43,18 @@ def care_mode(request):
     on = request.COOKIES.get(CARE_MODE_COOKIE) != "1"
     response.set_cookie(CARE_MODE_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax",
                         httponly=True, secure=request.is_secure())
+    return response
+
+
+@require_safe
+def stored_file(request, label: str, pk: int):
+    """Every stored file (exports, analysis reports, bulletins...): only the rows the user may download,
+    as an attachment with a readable name. Anonymous, out of scope, missing: the same 404."""
+    download = files.open_download(user=request.user, label=label, pk=pk)
+    if download is None:
+        raise Http404
+    response = FileResponse(download.handle, as_attachment=True, filename=download.filename,
+                            content_type=download.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
     return response

@@ -20,6 +20,7 @@ from monitoring.exports import workbook as exports
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import ExportJob, Filing, FilingProduct, FilingStatus
 from portal.audit.models import AuditEntry
+from portal.core.files import file_url
 from portal.enterprises.models import Industry
 from tests import factories as f
 
@@ -315,7 +316,7 @@ def test_export_page_runs_the_job_and_offers_the_download(world, login, django_c
     assert 'data-testid="export-download"' in page and "hidden" not in page.split('data-export-ready')[1][:20]
     status = client.get(reverse("monitoring:export_status", args=[job.pk])).json()
     assert status["status"] == "done" and status["progress"] == 100
-    assert status["download_url"] == reverse("monitoring:export_download", args=[job.pk])
+    assert status["download_url"] == file_url(job) == f"/files/monitoring.exportjob/{job.pk}/"
     download = client.get(status["download_url"])
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
@@ -330,11 +331,12 @@ def test_only_the_owner_sees_the_job(world, login, django_capture_on_commit_call
     job = ExportJob.objects.get()
     for role in ("province", "other_city", "county", "enterprise", "no_role"):
         client = login(world.users[role])
-        for name in ("export_job", "export_status", "export_download"):
+        for name in ("export_job", "export_status"):
             assert client.get(reverse(f"monitoring:{name}", args=[job.pk])).status_code == 404, (role, name)
+        assert client.get(file_url(job)).status_code == 404, role
     missing = login(world.users["city"]).get(reverse("monitoring:export_status", args=[job.pk + 100]))
     assert missing.status_code == 404
-    assert login(world.users["city"]).get(reverse("monitoring:export_download", args=[job.pk])).status_code == 200
+    assert login(world.users["city"]).get(file_url(job)).status_code == 200
 
 
 def test_officials_only_and_regions_in_scope_only(world, login, django_capture_on_commit_callbacks):
@@ -360,7 +362,7 @@ def test_a_failed_job_says_so(world, login, django_capture_on_commit_callbacks, 
     assert job.status == ExportJob.Status.FAILED and "disk full" in job.error
     status = client.get(reverse("monitoring:export_status", args=[job.pk])).json()
     assert status["status"] == "failed" and "生成失败" in status["message"] and status["download_url"] is None
-    assert client.get(reverse("monitoring:export_download", args=[job.pk])).status_code == 404
+    assert client.get(file_url(job)).status_code == 404
 
 
 def test_the_task_is_idempotent_and_polls_are_cheap(world, login, django_capture_on_commit_callbacks,

@@ -17,6 +17,7 @@ from monitoring import analysis
 from monitoring.exports import services as export_services
 from monitoring.indicators import INDICATORS
 from monitoring.models import ExportJob, Filing
+from portal.core.files import file_url
 from tests.monitoring.test_celery_worker import celery_env, wait_until  # noqa: F401 - fixture
 from tests.monitoring.test_exports import seed_month
 
@@ -53,7 +54,7 @@ def test_a_worker_builds_the_workbook_while_the_status_endpoint_follows(world, c
     job.refresh_from_db()
     assert job.rows == Filing.objects.filter(period=period, status__in=analysis.COUNTED).count()
 
-    download = browser.get(reverse("monitoring:export_download", args=[job.pk]))
+    download = browser.get(file_url(job))
     wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     ws = wb["分地区指标"]
     heads = {c.value: i for i, c in enumerate(next(ws.iter_rows(min_row=1, max_row=1)))}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from monitoring.models import AnalysisReport
 from monitoring.reports import services as reports
 from portal.audit.models import AuditEntry
+from portal.core.files import file_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
@@ -63,7 +64,7 @@ def test_a_real_pdf_is_stored_under_a_generated_name_and_audited(world, login, _
     report = AnalysisReport.objects.get()
     year, quarter, _value = quarter_value()
     assert (report.region, report.year, report.quarter) == (world.haian, year, quarter)
-    assert re.fullmatch(r"analysis-reports/\d{4}/[0-9a-f]{32}\.pdf", report.file.name)
+    assert re.fullmatch(r"analysis-reports/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", report.file.name)
     assert "海安" not in report.file.name and report.original_name == "海安市2026年一季度分析 (终稿).pdf"
     assert report.content_type == "application/pdf" and report.size == len(PDF)
     assert [p.read_bytes() for p in stored_files(_media)] == [PDF]
@@ -127,7 +128,7 @@ def test_the_province_sees_who_has_and_has_not_uploaded(world, login, django_ass
     text = page.content.decode()
     assert 'data-testid="uploaded-320685"' in text and 'data-testid="missing-320682"' in text
     assert "南通市本级:" in text and "已上报 1 篇" in text  # the city's own report
-    assert len(re.findall(r"/monitoring/exports/reports/\d+/download/", text)) == 2
+    assert len(re.findall(r"/files/monitoring.analysisreport/\d+/", text)) == 2
     # The province receives reports, it does not upload them.
     assert 'data-testid="report-upload"' not in text
     assert upload(client, "省.pdf", PDF).status_code == 403
@@ -153,7 +154,7 @@ def test_a_county_without_a_report_sees_it_is_missing(world, login):
 def test_downloads_are_scoped(world, login):
     assert upload(login(world.users["county"]), "海安.pdf", PDF).status_code == 302
     report = AnalysisReport.objects.get()
-    url = reverse("monitoring:report_download", args=[report.pk])
+    url = file_url(report)
     for role in ("county", "city", "province"):
         response = login(world.users[role]).get(url)
         assert response.status_code == 200, role
@@ -162,7 +163,7 @@ def test_downloads_are_scoped(world, login):
     for role in ("other_county", "other_city", "enterprise", "no_role"):
         assert login(world.users[role]).get(url).status_code == 404, role
     assert login(world.users["province"]).get(
-        reverse("monitoring:report_download", args=[report.pk + 99])).status_code == 404
+        reverse("core:stored_file", args=["monitoring.analysisreport", report.pk + 99])).status_code == 404
     # Another region cannot be browsed either.
     assert login(world.users["other_city"]).get(reverse("monitoring:reports"), {"region": "320600"}).status_code == 404
     assert login(world.users["enterprise"]).get(reverse("monitoring:reports")).status_code == 403

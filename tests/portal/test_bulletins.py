@@ -20,6 +20,7 @@ from portal.bulletins import tasks
 from portal.bulletins.kinds import BulletinKind, Column, PeriodChoice, Table
 from portal.bulletins.models import Bulletin
 from portal.core import registry
+from portal.core.files import file_url
 from portal.enterprises.models import Enterprise
 from portal.notices.models import Notice, NoticeKind
 from portal.notifications.models import Notification, TaskRun
@@ -186,7 +187,7 @@ def test_the_printable_page_and_the_download(quarter, login):
     client = login(world.users["province"])
     text = client.get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
     assert "@media print" in text and "南通市" in text and "66.7%" in text and "审核发布" in text
-    download = client.get(reverse("bulletins:xlsx", args=[bulletin.pk]))
+    download = client.get(file_url(bulletin))
     assert download.status_code == 200 and download["Content-Type"].startswith("application/vnd.openxml")
     assert b"".join(download.streaming_content)[:2] == b"PK"
 

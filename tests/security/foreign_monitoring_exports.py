@@ -1,8 +1,11 @@
-"""Export jobs and quarterly analysis reports: for each role of the `world`, one it may NOT see.
+"""Export jobs, quarterly analysis reports and the portal's download of stored files: for each role of the
+`world`, one it may NOT see.
 
 An export job is seen by its owner only (it holds what the owner could see when it was made), so every
-role, the province included, gets a job owned by someone else. Analysis reports follow the region tree:
-the province sees them all (None); an official gets one outside their subtree; everybody else any report.
+role, the province included, gets a job owned by someone else; the download of stored files
+(core:stored_file) is walked with that job's workbook. Analysis reports follow the region tree: the province
+sees them all (None); an official gets one outside their subtree; everybody else any report. Every kind of
+stored file, for every role and anonymous users, is downloaded in tests/portal/test_stored_files.py.
 """
 
 from django.urls import reverse
@@ -48,8 +51,7 @@ def _report(world, role):
 FOREIGN = {
     "monitoring:export_job": _job,
     "monitoring:export_status": _job,
-    "monitoring:export_download": _job,
-    "monitoring:report_download": _report,
+    "core:stored_file": lambda world, role: {"label": "monitoring.exportjob", **_job(world, role)},
 }
 
 
@@ -61,9 +63,13 @@ def _own_job(marker):
 OWN = {
     "monitoring:export_job": _own_job(lambda world, role: world.jobs[role].params["region_name"]),
     "monitoring:export_status": _own_job(
-        lambda world, role: reverse("monitoring:export_download", args=[world.jobs[role].pk])),
-    "monitoring:export_download": _own_job(lambda world, role: world.jobs[role].params["region_name"]),
-    "monitoring:report_download": lambda world: [
-        Own(role, {"pk": world.reports["rugao"].pk}, world.reports["rugao"].title)
-        for role in ("province", "city", "other_county")],
+        lambda world, role: reverse("core:stored_file", args=["monitoring.exportjob", world.jobs[role].pk])),
+    "core:stored_file": lambda world: [
+        *[Own(role, {"label": "monitoring.exportjob", "pk": world.jobs[role].pk}, world.jobs[role].params["region_name"])
+          for role in ("city", "county")],
+        *[Own(role, {"label": "monitoring.analysisreport", "pk": world.reports["rugao"].pk}, world.reports["rugao"].title)
+          for role in ("province", "city", "other_county")],
+        *[Own(role, {"label": "bulletins.bulletin", "pk": world.bulletins["nantong"].pk}, "南通市2025年第4季度")
+          for role in ("province", "city", "county")],
+    ],
 }

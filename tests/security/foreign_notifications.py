@@ -58,7 +58,6 @@ FOREIGN = {
     "notifications:mark_read": _message,
     "bulletins:job": _job,
     "bulletins:detail": _bulletin,
-    "bulletins:xlsx": _bulletin,
     "bulletins:publish": _bulletin,
 }
 
@@ -86,7 +85,6 @@ OWN = {
                                                   status=302)],
     "bulletins:job": _own_job,
     "bulletins:detail": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),  # its title
-    "bulletins:xlsx": lambda world: _own_bulletin(world, marker="南通市2025年第4季度"),
     "bulletins:publish": lambda world: [Own("province", {"pk": f.BulletinFactory(
         region=world.nanjing, year=2025, quarter=3, status="draft", published_at=None).pk}, method="post", status=302)],
 }

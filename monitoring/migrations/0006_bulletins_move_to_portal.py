@@ -57,7 +57,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0004_bulletin_totals"),
+        ("monitoring", "0005_random_file_names"),
         ("bulletins", "0001_initial"),
     ]
 
