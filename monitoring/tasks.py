@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from monitoring import services
+from monitoring import imports, services
 from monitoring.bulletins import services as bulletins
 from monitoring.exchange import services as exchange
 from monitoring.exports.services import build_summary_export
@@ -89,3 +89,10 @@ def generate_bulletins(year: int, quarter: int, user_id: int, progress=None) -> 
     """A province official's on-demand generation of a quarter's bulletins, with progress."""
     return bulletins.generate_quarter(year=year, quarter=quarter, actor=bulletins.actor_by_id(user_id),
                                       progress=progress)
+
+
+@recorded_task(progress=True)
+def import_filings(spooled: str, user_id: int, period_id: int, ip_address: str | None = None, progress=None) -> dict:
+    """A month's filings too many for a request (imports.queue_import), all or nothing, with progress."""
+    return imports.run_import_job(spooled=spooled, user_id=user_id, period_id=period_id, ip_address=ip_address,
+                                  progress=progress)

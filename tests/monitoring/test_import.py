@@ -98,7 +98,7 @@ def test_not_a_spreadsheet_gets_a_clear_message(world, login):
     client = login(world.users["county"])
     response = client.post(reverse("monitoring:import") + f"?period={period.year}-{period.month}",
                            {"file": SimpleUploadedFile("x.xlsx", b"not a zip")})
-    assert "无法读取该文件" in response.content.decode()
+    assert "文件内容不是Excel(.xlsx)格式,请检查后重新上传。" in response.content.decode()
 
 
 def test_template_lists_only_own_enterprises(world, login):
