@@ -271,6 +271,18 @@ def _outside_area(limits: "_SheetArea") -> ValidationError:
         "rows": limits.max_rows, "cols": limits.max_columns}, "sheet_area")
 
 
+def _cell_without_ref(data: bytes, keep: int) -> bool:
+    """A cell element without an address starting before ``keep`` (one after it is looked at again with the next
+    chunk: its attributes may not have arrived yet)."""
+    patterns = [CELL_WITHOUT_REF, PREFIXED_CELL_WITHOUT_REF] if b":c" in data else [CELL_WITHOUT_REF]
+    return any(m.start() < keep for pattern in patterns for m in pattern.finditer(data))
+
+
+def _no_ref() -> ValidationError:
+    return _refuse(_("文件结构异常:有单元格缺少位置信息。请用 Excel 或 WPS 打开后重新保存,再上传。"),
+                   "cell_without_ref")
+
+
 def _scan_sheet(stream: IO[bytes], area: "_SheetArea") -> int:
     """The worksheet's rows (its <row> elements), refusing cells addressed outside ``area`` and cells without
     an address (calamine would place them one after another, as far right as they go)."""
@@ -279,17 +291,18 @@ def _scan_sheet(stream: IO[bytes], area: "_SheetArea") -> int:
     while chunk := stream.read(CHUNK):
         data = tail + chunk
         keep = max(len(data) - OVERLAP, 0)
-        head = data[:keep + 5]
+        head = data[:keep + 4]  # a 5-byte tag starting before keep ends in it; one at keep is the tail's
         rows += head.count(b"<row ") + head.count(b"<row>")
         if b":row" in head:
             rows += sum(1 for m in PREFIXED_ROW.finditer(data) if m.start() < keep)
         if outside.search(data):
             raise _outside_area(area)
-        if CELL_WITHOUT_REF.search(data) or (b":c" in data and PREFIXED_CELL_WITHOUT_REF.search(data)):
-            raise _refuse(_("文件结构异常:有单元格缺少位置信息。请用 Excel 或 WPS 打开后重新保存,再上传。"),
-                          "cell_without_ref")
+        if _cell_without_ref(data, keep):
+            raise _no_ref()
         tail = data[keep:]
     rows += tail.count(b"<row ") + tail.count(b"<row>") + len(PREFIXED_ROW.findall(tail))
+    if _cell_without_ref(tail, len(tail)):
+        raise _no_ref()
     if rows > area.max_rows:
         raise _outside_area(area)
     return rows
@@ -506,11 +519,9 @@ class UploadField(forms.FileField):
 
 def _cell(value: Any) -> Any:
     """calamine's cell as openpyxl gave it: None for an empty cell, an int for a whole number."""
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1 << 53:
-        return int(value)
-    return value
+    if value.__class__ is float:
+        return int(value) if value.is_integer() and abs(value) < 1 << 53 else value
+    return None if value == "" else value
 
 
 def _sheet_rows(workbook: CalamineWorkbook, key: str | int, cap: int) -> list[tuple[int, list]]:
@@ -524,9 +535,8 @@ def _sheet_rows(workbook: CalamineWorkbook, key: str | int, cap: int) -> list[tu
     pad = [None] * start_column
     rows = []
     for n, values in enumerate(sheet.iter_rows(), start=1):  # rows are numbered from the sheet's first
-        cells = [_cell(v) for v in values]
-        if any(v is not None for v in cells):
-            rows.append((n, pad + cells))
+        if any(v != "" for v in values):
+            rows.append((n, pad + [_cell(v) for v in values]))
     return rows
 
 

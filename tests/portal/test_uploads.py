@@ -12,6 +12,8 @@ import zipfile
 import zlib
 
 import pytest
+import xlsxwriter
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import FakePayload
 from django.urls import reverse
@@ -20,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from monitoring import imports
 from monitoring.models import AnalysisReport, Filing
 from portal.audit.models import AuditEntry
+from portal.core import uploads
 from portal.enterprises.models import Enterprise
 from tests import upload_files as files
 from tests.monitoring.helpers import open_period
@@ -280,3 +283,39 @@ def test_an_api_call_naming_a_token_is_left_to_the_api(client):
     """A token is checked by the API itself (a bad one answers 401 there); the body is not judged as anonymous."""
     response, _body = huge_post(client, "/api/v1/filings/", megabytes=1, HTTP_AUTHORIZATION="Token nope")
     assert response.status_code == 401 and "Token" in response.get("WWW-Authenticate", "")
+
+
+def test_a_clean_workbook_of_many_chunks_passes_the_check_and_goes_to_a_job(world, login, settings):
+    """A sheet of several MB is scanned in 1 MB chunks: a cell split across two chunks is no cell without an
+    address, and every row is counted. 30,000 rows are more than a request imports: a job is queued."""
+    settings.ENTERPRISE_IMPORT_MAX_ROWS = 30_000
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
+    sheet = workbook.add_worksheet("企业名录")
+    for r in range(30_001):
+        sheet.write_row(r, 0, [f"91320685MA{r:08d}", f"企业{r}", "320685", "34", r, 100.5, 200.25])
+    workbook.close()
+    assert len(out.getvalue()) > 300 * 1024
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 3 * MB
+    response = post_registry(login(world.users["county"]), out.getvalue())
+    assert response.status_code == 302 and "/enterprises/import/jobs/" in response["Location"]
+
+
+class Chunks:
+    """A stream that returns the given pieces one read at a time, as inflating returns 1 MB chunks."""
+
+    def __init__(self, *parts: bytes):
+        self.parts = list(parts)
+
+    def read(self, _size=-1) -> bytes:
+        return self.parts.pop(0) if self.parts else b""
+
+
+def test_a_cell_split_between_two_chunks_is_read_whole():
+    xml = b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="B2"><v>1</v></c></row></sheetData>'
+    area = uploads._SheetArea(max_rows=10, max_columns=10)
+    for split in range(1, len(xml)):  # every place a chunk can end, "<c " | 'r="A1"' among them
+        assert uploads._scan_sheet(Chunks(xml[:split], xml[split:]), area) == 2, split
+    with pytest.raises(ValidationError):
+        uploads._scan_sheet(Chunks(xml.replace(b'<c r="B2">', b"<c>")), area)
