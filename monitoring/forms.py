@@ -12,6 +12,7 @@ from monitoring.indicators import (
     return_field_choices,
 )
 from monitoring.validation import MAX_PRODUCTS
+from portal.core.uploads import XLSX, UploadField
 
 
 class FilingForm(forms.Form):
@@ -97,3 +98,14 @@ class ReasonForm(forms.Form):
 class DeadlineForm(forms.Form):
     enterprise_deadline = forms.DateField(label=_("企业报送截止日"), widget=forms.DateInput(attrs={"type": "date"}))
     review_deadline = forms.DateField(label=_("审核上报截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class FilingImportForm(forms.Form):
+    """A month's filings in the template. UploadField checks the file (size, type, zip bomb, macros) and its rows
+    against ``row_limits`` (imports.row_limits: the enterprises in the official's scope) before anything reads it."""
+
+    file = UploadField(kinds=(XLSX,), label=_("选择文件(.xlsx)"))
+
+    def __init__(self, *args, row_limits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].row_limits = row_limits

@@ -6,20 +6,23 @@ the form and the API; the upload is all or nothing.
 """
 
 from dataclasses import dataclass, field
-from zipfile import BadZipFile
+from typing import Any
 
 import xlsxwriter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from monitoring import services
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Difficulty
 from monitoring.models import Period
-from monitoring.validation import parse_payload
+from monitoring.validation import MAX_PRODUCTS, parse_payload
+from portal.accounts.models import User
+from portal.core import jobs, uploads
 from portal.enterprises.models import Enterprise
+from portal.notifications.models import TaskRun
 
 MAIN_SHEET, PRODUCT_SHEET = "月度报表", "主要产品"
 HEAD = [("credit_code", "统一社会信用代码"), ("name", "企业名称(仅供核对)")]
@@ -31,6 +34,7 @@ with translation.override("zh-hans"):
     PRODUCT_HEAD = [("credit_code", "统一社会信用代码"), *((key, str(label)) for key, label in PRODUCT_FIELDS)]
 WORDS = {"增加": "up", "良好": "up", "持平": "same", "一般": "same", "减少": "down", "不佳": "down"}
 DIFFICULTY_WORDS = {str(label): value for value, label in Difficulty.choices}
+IMPORT_TASK = "monitoring.tasks.import_filings"
 
 
 class _Rollback(Exception):
@@ -43,6 +47,17 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+
+def row_limits(actor) -> dict[str | int, int]:
+    """The most rows a file of ``actor`` may have: one per enterprise in their scope (never more than
+    FILING_IMPORT_MAX_ROWS), and up to MAX_PRODUCTS products for each."""
+    cap = min(settings.FILING_IMPORT_MAX_ROWS, Enterprise.objects.visible_to(actor).count())
+    return {MAIN_SHEET: cap, PRODUCT_SHEET: cap * MAX_PRODUCTS}
 
 
 def write_template(fileobj, *, enterprises) -> None:
@@ -64,22 +79,25 @@ def write_template(fileobj, *, enterprises) -> None:
     wb.close()
 
 
-def _rows(ws, expected_head):
-    rows = ws.iter_rows(values_only=True)
-    header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
+def _rows(rows: list[tuple[int, list]], title: str, expected_head):
+    header = [str(v).strip() if v is not None else "" for v in (rows[0][1] if rows and rows[0][0] == 1 else [])]
     labels = [label for _k, label in expected_head]
     if header[: len(labels)] != labels:
-        raise ValidationError(_("工作表“%(s)s”的表头与模板不一致,请重新下载模板。") % {"s": ws.title})
-    for n, values in enumerate(rows, start=2):
-        if values and any(v not in (None, "") for v in values):
-            yield n, dict(zip([k for k, _l in expected_head], values, strict=False))
+        raise ValidationError(_("工作表“%(s)s”的表头与模板不一致,请重新下载模板。") % {"s": title})
+    keys = [k for k, _l in expected_head]
+    for n, values in rows[1:]:
+        yield n, dict(zip(keys, values, strict=False))
 
 
-def import_filings(*, actor, period: Period, fileobj, submit: bool = True) -> ImportResult:
+def import_filings(*, actor, period: Period, fileobj, submit: bool = True, progress: Any = None) -> ImportResult:
+    """Every row filed, or none (one transaction). ``progress(done, total)``, when given, is told how far the
+    reading and checking have come."""
+    report = progress or (lambda done, total: None)
     result = ImportResult()
-    sheets = _read_sheets(fileobj, result)
+    sheets = _read_sheets(actor, fileobj, result)
     if sheets is None:
         return result
+    report(40, 100)
     raw_rows, product_rows = sheets
     products: dict[str, list] = {}
     for n, row in product_rows:
@@ -91,6 +109,7 @@ def import_filings(*, actor, period: Period, fileobj, submit: bool = True) -> Im
             result.errors.append(_("“主要产品”第%(n)d行:统一社会信用代码“%(c)s”不在月度报表中。") % {"n": n, "c": code})
     if not items:
         return result
+    report(60, 100)
     try:
         with transaction.atomic():
             outcomes = services.file_batch(actor=actor, period=period, items=items, submit=submit)
@@ -102,17 +121,13 @@ def import_filings(*, actor, period: Period, fileobj, submit: bool = True) -> Im
     return result
 
 
-def _read_sheets(fileobj, result: ImportResult) -> tuple[list, list] | None:
-    """Both sheets' rows, or None with the reason in ``result.errors``."""
+def _read_sheets(actor, fileobj, result: ImportResult) -> tuple[list, list] | None:
+    """Both sheets' rows, or None with the reason in ``result.errors``. The file is checked first
+    (portal.core.uploads: size, zip bomb, macros, structure, rows)."""
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-        main, products_ws = wb[MAIN_SHEET], wb[PRODUCT_SHEET]
-        raw_rows = list(_rows(main, HEAD))
-        product_rows = list(_rows(products_ws, PRODUCT_HEAD))
-    except (BadZipFile, OSError, KeyError) as exc:
-        result.errors.append(_("无法读取该文件,请上传从本平台下载的月度报表模板(.xlsx)。"))
-        del exc
-        return None
+        sheets = uploads.read_sheets(fileobj, row_limits(actor))
+        raw_rows = list(_rows(sheets[MAIN_SHEET], MAIN_SHEET, HEAD))
+        product_rows = list(_rows(sheets[PRODUCT_SHEET], PRODUCT_SHEET, PRODUCT_HEAD))
     except ValidationError as exc:
         result.errors.extend(exc.messages)
         return None
@@ -120,6 +135,23 @@ def _read_sheets(fileobj, result: ImportResult) -> tuple[list, list] | None:
         result.errors.append(_("模板中没有企业数据。"))
         return None
     return raw_rows, product_rows
+
+
+def queue_import(*, actor, period: Period, upload) -> TaskRun:
+    """A large file: file it in the background (same checks, all or nothing); the uploader follows its progress."""
+    return jobs.queue_import(task=IMPORT_TASK, actor=actor, upload=upload, period_id=period.pk)
+
+
+def run_import_job(*, spooled: str, user_id: int, period_id: int, ip_address: str | None, progress: Any = None) -> dict:
+    """What the task runs: the queued import as its uploader, audited as channel "import"."""
+    actor = User.objects.select_related("region").get(pk=user_id)
+    period = Period.objects.get(pk=period_id)
+    return jobs.run_import(spooled=spooled, ip_address=ip_address, act=lambda fh: import_filings(
+        actor=actor, period=period, fileobj=fh, progress=progress))
+
+
+def import_job(*, user, task_id: str) -> jobs.ImportJob | None:
+    return jobs.import_job(user=user, task_id=task_id, task=IMPORT_TASK)
 
 
 def _parse_rows(actor, raw_rows: list, products: dict[str, list], result: ImportResult) -> tuple[list, dict]:

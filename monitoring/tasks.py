@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from monitoring import services
+from monitoring import imports, services
 from monitoring.exchange import services as exchange
 from monitoring.exports.services import build_summary_export
 from monitoring.reminders import services as reminders
@@ -75,3 +75,10 @@ def lock_periods(today: str | None = None) -> dict:
 
     locked = services.lock_due_periods(today=_date(today))
     return {"locked": len(locked), "periods": [str(p) for p in locked]}
+
+
+@recorded_task(progress=True)
+def import_filings(spooled: str, user_id: int, period_id: int, ip_address: str | None = None, progress=None) -> dict:
+    """A month's filings too many for a request (imports.queue_import), all or nothing, with progress."""
+    return imports.run_import_job(spooled=spooled, user_id=user_id, period_id=period_id, ip_address=ip_address,
+                                  progress=progress)

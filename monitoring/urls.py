@@ -18,6 +18,8 @@ urlpatterns = [
     path("status/county-reports/<int:pk>/return/", views.return_county, name="return_county"),
     path("periods/", views.period_list, name="periods"),
     path("import/", views.import_filings, name="import"),
+    path("import/jobs/<slug:task_id>/", views.import_job, name="import_job"),
+    path("import/jobs/<slug:task_id>/status/", views.import_job_status, name="import_job_status"),
     path("analysis/", views.analysis_page, name="analysis"),
     path("exports/reports/", include("monitoring.reports.urls")),
     path("exports/", include("monitoring.exports.urls")),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from monitoring import analysis, imports, periods, selectors, services
-from monitoring.forms import DeadlineForm, FilingForm, ProductFormSet, ReasonForm, ReturnForm, products_from
+from monitoring.forms import (
+    DeadlineForm,
+    FilingForm,
+    FilingImportForm,
+    ProductFormSet,
+    ReasonForm,
+    ReturnForm,
+    products_from,
+)
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Kind
 from monitoring.models import CountyReport, FilingStatus, Period
 from portal.accounts.scoping import scope_for
+from portal.core import jobs
 from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
 from portal.core.forms import apply_errors
 from portal.core.periods import Month
@@ -335,30 +344,57 @@ def period_list(request):
 
 @login_required
 def import_filings(request):
-    """County officials upload a month's filings for enterprises without the means to file online."""
+    """County officials upload a month's filings for enterprises without the means to file online. A file with
+    more than IMPORT_INLINE_MAX_ROWS rows is filed by a background job the official follows."""
     user = _official(request)
     period = _period_from_query(request)
     if request.method == "GET" and request.GET.get("template"):
-
-
         buffer = io.BytesIO()
         imports.write_template(buffer, enterprises=selectors.not_filed(user=user, period=period, region=user.region))
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="filings-{periods.code(period)}.xlsx"'
         return response
     result = None
-    if request.method == "POST":
+    form = FilingImportForm(request.POST or None, request.FILES or None, row_limits=imports.row_limits(user))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if jobs.needs_job(upload.upload_check, (imports.MAIN_SHEET, imports.PRODUCT_SHEET)):
+            run = imports.queue_import(actor=user, period=periods.opened(period), upload=upload)
+            return redirect(_with_period(reverse("monitoring:import_job", args=[run.task_id]), period))
+        result = imports.import_filings(actor=user, period=periods.opened(period), fileobj=upload)
+        if not result.errors:
+            messages.success(request, _("导入成功:新增 %(c)d 份,更新 %(u)d 份,无变化 %(n)d 份。") % {
+                "c": result.created, "u": result.updated, "n": result.unchanged})
+    return _import_page(request, user, period, form, result)
 
-        upload = request.FILES.get("file")
-        if upload is None or not upload.name.lower().endswith(".xlsx") or upload.size > 20 * 1024 * 1024:
-            messages.error(request, _("请上传不超过20MB的 .xlsx 文件。"))
-        else:
-            result = imports.import_filings(actor=user, period=periods.opened(period), fileobj=upload)
-            if not result.errors:
-                messages.success(request, _("导入成功:新增 %(c)d 份,更新 %(u)d 份,无变化 %(n)d 份。") % {
-                    "c": result.created, "u": result.updated, "n": result.unchanged})
-    return render(request, "monitoring/import.html", {"period": period, "result": result,
-                                                      "recent_periods": periods.choices(selectors.recent_periods(user=user), period)})
+
+def _import_page(request, user, period, form, result, job=None):
+    return render(request, "monitoring/import.html", {
+        "period": period, "result": result, "form": form, "job": job,
+        "recent_periods": periods.choices(selectors.recent_periods(user=user), period)})
+
+
+def _import_job(request, task_id: str):
+    job = imports.import_job(user=_official(request), task_id=task_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def import_job(request, task_id: str):
+    """A queued import's progress and, once done, its outcome; only the official who uploaded it sees it."""
+    job = _import_job(request, task_id)
+    user, period = request.user, _period_from_query(request)
+    if job.result is not None and job.result.ok:
+        messages.success(request, _("导入成功:新增 %(c)d 份,更新 %(u)d 份,无变化 %(n)d 份。") % {
+            "c": job.result.created, "u": job.result.updated, "n": job.result.unchanged})
+    return _import_page(request, user, period, FilingImportForm(row_limits={}), job.result, job=job)
+
+
+@login_required
+def import_job_status(request, task_id: str):
+    return JsonResponse(_import_job(request, task_id).as_json())
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

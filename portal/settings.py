@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.middleware.IdleTimeoutMiddleware",
     "portal.accounts.middleware.PasswordAgeMiddleware",
@@ -219,6 +220,32 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Uploads (portal/core/uploads.py, docs/operations.md "Uploads and request sizes"). Every uploaded file is
+# checked before anything parses it; an Office file (a zip) by its directory and then by inflating it once in
+# 1 MB chunks. A 200,000-row registry file is about 190 MB of sheet XML, compressed about 14 times.
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+UPLOAD_ZIP_MAX_ENTRIES = 1000
+UPLOAD_ZIP_MAX_ENTRY_BYTES = 200 * 1024 * 1024
+UPLOAD_ZIP_MAX_TOTAL_BYTES = 240 * 1024 * 1024
+UPLOAD_ZIP_MAX_RATIO = 100  # inflated / compressed, for entries over the floor below
+UPLOAD_ZIP_RATIO_FLOOR_BYTES = 1024 * 1024
+# The area a worksheet may address (calamine allocates the whole rectangle its cells span).
+UPLOAD_SHEET_MAX_ROWS = 210_000
+UPLOAD_SHEET_MAX_COLUMNS = 64
+# Request bodies: refused by Content-Length before anything reads them (portal.core.middleware.RequestBodyLimit).
+# The largest form is an upload and a few fields; anonymous visitors post only the login and registration forms.
+REQUEST_MAX_BODY_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+ANONYMOUS_MAX_BODY_BYTES = 64 * 1024
+# Imports: a file with more data rows than this is imported by a background job with a progress bar.
+IMPORT_INLINE_MAX_ROWS = 2000
+# Row caps: the registry import; the monthly import also never more than the enterprises in the official's scope.
+ENTERPRISE_IMPORT_MAX_ROWS = 200_000
+FILING_IMPORT_MAX_ROWS = 100_000
+# Where uploads wait for their job: shared by web and worker (the media volume), never served; a file a lost
+# job left behind is removed after a day.
+UPLOAD_SPOOL_DIR = Path(str(MEDIA_ROOT)) / "private" / "import-spool"
+UPLOAD_SPOOL_MAX_AGE = timedelta(days=1)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

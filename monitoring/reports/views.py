@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from monitoring.reports import services as reports
 from portal.core.forms import apply_errors
 from portal.core.periods import QuarterField, quarter_code, quarter_from_query
+from portal.core.uploads import UploadField
 from portal.regions.models import Region
 
 
@@ -27,9 +28,8 @@ def _quarter_choices():
 class ReportUploadForm(forms.Form):
     quarter = QuarterField(label=gettext_lazy("季度"))
     title = forms.CharField(label=gettext_lazy("报告标题"), max_length=200)
-    file = forms.FileField(label=gettext_lazy("报告文件"),
-                           help_text=gettext_lazy("PDF 或 Word(.docx、.doc),不超过 20 MB。"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.doc"}))
+    file = UploadField(kinds=reports.KINDS, label=gettext_lazy("报告文件"),
+                       help_text=gettext_lazy("PDF 或 Word(.docx、.doc),不超过 20 MB;不接收含宏的文件。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,9 @@ changes nothing.
 """
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 
 def client_address(request) -> str | None:
@@ -37,3 +40,51 @@ class TrustedProxyMiddleware:
         if client:
             request.META["REMOTE_ADDR"] = client
         return self.get_response(request)
+
+
+def _content_length(request) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body by its Content-Length before anything reads it.
+
+    Django spools an uploaded file to disk while parsing the form (the CSRF check reads the form of any POST),
+    and gunicorn has no limit of its own: without this a 100 MB POST is read whole before the login redirect or
+    the form's size check. Every request is limited to REQUEST_MAX_BODY_BYTES (413); a visitor who is not
+    signed in (and names no API token) may send at most ANONYMOUS_MAX_BODY_BYTES, enough for the login and
+    registration forms and too little for a file: beyond it a page asks them to sign in (302), the API answers 401. The reverse proxy should refuse earlier still (docs/operations.md).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = _content_length(request)
+        if length > settings.ANONYMOUS_MAX_BODY_BYTES and self._anonymous(request):
+            return self._sign_in_first(request)
+        if length > settings.REQUEST_MAX_BODY_BYTES:
+            return self._too_large(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _anonymous(request) -> bool:
+        return "HTTP_AUTHORIZATION" not in request.META and not request.user.is_authenticated
+
+    @staticmethod
+    def _api(request) -> bool:
+        return request.path_info.startswith("/api/")
+
+    def _too_large(self, request):
+        message = _("请求内容过大:不能超过 %(mb)d MB。") % {"mb": settings.REQUEST_MAX_BODY_BYTES // (1 << 20)}
+        if self._api(request):
+            return JsonResponse({"detail": message}, status=413)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+    def _sign_in_first(self, request):
+        if self._api(request):
+            return JsonResponse({"detail": _("请先登录或提供访问令牌。")}, status=401)
+        return redirect_to_login(request.get_full_path())

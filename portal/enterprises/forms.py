@@ -1,17 +1,17 @@
 """HTTP ⇄ arguments for the registry pages. Rules live in services; forms only shape the input."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.forms import ScopedForm
+from portal.core.uploads import XLSX, UploadField
 
 from .credit_code import normalise, validate_credit_code
 from .models import Enterprise, SizeClass
 from .selectors import HONOUR_FILTERS, EnterpriseFilter
 from .services import EDITABLE_FIELDS, OFFICER_FIELDS
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class CreditCodeField(forms.CharField):
@@ -154,14 +154,11 @@ class FilterForm(ScopedForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("企业名录文件(.xlsx)"),
-                           help_text=_("请使用本页提供的模板;单个文件不超过20MB。"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    """The registry file. UploadField checks it (size, type, zip bomb, macros, rows) before anything reads it."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 .xlsx 格式的文件(Excel 2007 及以上)。"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过20MB,请分批导入。"))
-        return upload
+    file = UploadField(kinds=(XLSX,), label=_("企业名录文件(.xlsx)"),
+                       help_text=_("请使用本页提供的模板;单个文件不超过20MB。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].row_limits = {0: settings.ENTERPRISE_IMPORT_MAX_ROWS}

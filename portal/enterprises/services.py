@@ -3,18 +3,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
-from zipfile import BadZipFile
 
 import xlsxwriter
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
+from portal.accounts.models import User
 from portal.accounts.scoping import scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
+from portal.core import jobs, uploads
+from portal.notifications.models import TaskRun
 from portal.regions.models import Region, RegionLevel
 
 from .credit_code import validate_credit_code
@@ -209,7 +211,7 @@ IMPORT_COLUMNS = (
 )
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", ""}
-MAX_IMPORT_ROWS = 200_000
+IMPORT_TASK = "portal.enterprises.tasks.import_enterprises"
 
 
 @dataclass
@@ -222,6 +224,10 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
 
 
 def _parse_int(raw: Any) -> int:
@@ -292,59 +298,48 @@ def _cell(col: Column, raw: Any, errors: list[str], row_no: int) -> Any:
 
 
 def read_import_rows(fileobj: Any) -> list[tuple[int, list]]:
-    """Rows of the first sheet as (row number, values), reading the upload with openpyxl."""
-
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ValidationError(_("无法读取该文件,请上传从本平台下载的 .xlsx 模板。")) from exc
-    ws = wb.worksheets[0]
-    rows = []
-    header_checked = False
-    for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        values = list(values)
-        if not header_checked:
-            headers = [str(v).strip() if v is not None else "" for v in values[: len(IMPORT_COLUMNS)]]
-            expected = [c.header for c in IMPORT_COLUMNS]
-            if headers != expected:
-                raise ValidationError(_("表头与模板不一致,请使用本平台提供的模板(第1行应为:%(h)s)。") % {
-                    "h": "、".join(expected)})
-            header_checked = True
-            continue
-        if all(v in (None, "") for v in values):
-            continue
-        rows.append((row_no, values))
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise ValidationError(_("单个文件最多导入 %(n)d 行。") % {"n": MAX_IMPORT_ROWS})
-    wb.close()
-    if not header_checked:
+    """Rows of the first sheet as (row number, values). The file is checked first (portal.core.uploads: size,
+    zip bomb, macros, structure) and refused beyond ENTERPRISE_IMPORT_MAX_ROWS rows."""
+    rows = uploads.read_sheets(fileobj, {0: settings.ENTERPRISE_IMPORT_MAX_ROWS})[0]
+    if not rows:
         raise ValidationError(_("文件为空。"))
-    return rows
+    (header_no, header), data_rows = rows[0], rows[1:]
+    headers = [str(v).strip() if v is not None else "" for v in header[: len(IMPORT_COLUMNS)]]
+    expected = [c.header for c in IMPORT_COLUMNS]
+    if header_no != 1 or headers != expected:
+        raise ValidationError(_("表头与模板不一致,请使用本平台提供的模板(第1行应为:%(h)s)。") % {
+            "h": "、".join(expected)})
+    return data_rows
 
 
-def import_enterprises(*, actor: Any, fileobj: Any, dry_run: bool = False) -> ImportResult:
-    """Validate every row; save all of them or none. Errors name the row and the column."""
+def import_enterprises(*, actor: Any, fileobj: Any, dry_run: bool = False,
+                       progress: Any = None) -> ImportResult:
+    """Validate every row; save all of them or none. Errors name the row and the column. ``progress(done,
+    total)``, when given, is told how far the reading and checking have come (the save is one transaction)."""
+    report = progress or (lambda done, total: None)
     result = ImportResult()
+    scope = scope_for(actor)
+    if not scope.is_official:
+        raise PermissionDenied(_("只有主管部门可以批量导入企业名录。"))
     try:
         rows = read_import_rows(fileobj)
     except ValidationError as exc:
         result.errors.extend(exc.messages)
         return result
-
-    scope = scope_for(actor)
-    if not scope.is_official:
-        raise PermissionDenied(_("只有主管部门可以批量导入企业名录。"))
+    report(30, 100)
     lookup = _ImportLookup(
         regions={r.code: r for r in Region.objects.visible_to(actor).filter(level=RegionLevel.COUNTY)},
         industries={i.code: i for i in Industry.objects.all()},
     )
     parsed: list[tuple[int, dict]] = []
-    for row_no, values in rows:
+    for i, (row_no, values) in enumerate(rows, start=1):
         data, errors = _parse_import_row(row_no, values, lookup)
         result.errors.extend(errors)
         if not errors:
             parsed.append((row_no, data))
-
+        if i % 5000 == 0:
+            report(30 + 40 * i // len(rows), 100)
+    report(70, 100)
     to_create, to_update = _plan_import(scope, parsed, lookup, result)
     if result.errors:
         result.created = result.updated = result.unchanged = 0
@@ -352,8 +347,27 @@ def import_enterprises(*, actor: Any, fileobj: Any, dry_run: bool = False) -> Im
     result.created, result.updated = len(to_create), len(to_update)
     if dry_run:
         return result
+    report(85, 100)
     _save_import(actor, to_create, to_update)
     return result
+
+
+def queue_import(*, actor: Any, upload: Any) -> TaskRun:
+    """A large file: import it in the background (same checks, all or nothing); the uploader follows its progress."""
+    if not scope_for(actor).is_official:
+        raise PermissionDenied(_("只有主管部门可以批量导入企业名录。"))
+    return jobs.queue_import(task=IMPORT_TASK, actor=actor, upload=upload)
+
+
+def run_import_job(*, spooled: str, user_id: int, ip_address: str | None, progress: Any = None) -> dict:
+    """What the task runs: the queued import as its uploader, audited as channel "import"."""
+    actor = User.objects.select_related("region").get(pk=user_id)
+    return jobs.run_import(spooled=spooled, ip_address=ip_address,
+                           act=lambda fh: import_enterprises(actor=actor, fileobj=fh, progress=progress))
+
+
+def import_job(*, user: Any, task_id: str) -> jobs.ImportJob | None:
+    return jobs.import_job(user=user, task_id=task_id, task=IMPORT_TASK)
 
 
 @dataclass

@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.accounts import services as account_services
+from portal.core import jobs
 from portal.core.forms import apply_errors
 
 from . import selectors, services
@@ -143,16 +144,45 @@ def account_create(request, pk: int):
 
 @login_required
 def enterprise_import(request):
+    """A small file is imported in the request; one with more than IMPORT_INLINE_MAX_ROWS rows by a job."""
     _require_official(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = services.import_enterprises(actor=request.user, fileobj=form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        if jobs.needs_job(upload.upload_check, (0,)):
+            run = services.queue_import(actor=request.user, upload=upload)
+            return redirect("enterprises:import_job", task_id=run.task_id)
+        result = services.import_enterprises(actor=request.user, fileobj=upload)
+    return _import_page(request, form, result)
+
+
+def _import_page(request, form, result, job=None):
     return render(request, "enterprises/import.html", {
-        "form": form, "result": result, "columns": services.IMPORT_COLUMNS,
+        "form": form, "result": result, "columns": services.IMPORT_COLUMNS, "job": job,
         "shown_errors": result.errors[:MAX_SHOWN_ERRORS] if result else [],
-        "hidden_errors": max(0, len(result.errors) - MAX_SHOWN_ERRORS) if result else 0,
+        "hidden_errors": max(0, result.error_count - MAX_SHOWN_ERRORS) if result else 0,
     })
+
+
+def _import_job(request, task_id: str):
+    _require_official(request.user)
+    job = services.import_job(user=request.user, task_id=task_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def import_job(request, task_id: str):
+    """A queued import's progress and, once done, its outcome; only the official who uploaded it sees it."""
+    job = _import_job(request, task_id)
+    return _import_page(request, ImportForm(), job.result, job=job)
+
+
+@login_required
+def import_job_status(request, task_id: str):
+    return JsonResponse(_import_job(request, task_id).as_json())
 
 
 @login_required

@@ -98,7 +98,7 @@ def test_not_a_spreadsheet_gets_a_clear_message(world, login):
     client = login(world.users["county"])
     response = client.post(reverse("monitoring:import") + f"?period={period.year}-{period.month}",
                            {"file": SimpleUploadedFile("x.xlsx", b"not a zip")})
-    assert "无法读取该文件" in response.content.decode()
+    assert "文件内容不是Excel(.xlsx)格式,请检查后重新上传。" in response.content.decode()
 
 
 def test_template_lists_only_own_enterprises(world, login):
@@ -108,3 +108,64 @@ def test_template_lists_only_own_enterprises(world, login):
     ws = load_workbook(io.BytesIO(response.content))[imports.MAIN_SHEET]
     names = {ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
     assert names == {"海安甲企业"}
+
+
+# -- a large file is filed by a background job (issue 11 §1) ---------------------------------------------------
+
+@pytest.fixture
+def spool(settings, tmp_path):
+    settings.UPLOAD_SPOOL_DIR = tmp_path / "spool"
+    settings.IMPORT_INLINE_MAX_ROWS = 1
+    return settings.UPLOAD_SPOOL_DIR
+
+
+def queue(client, period, upload, capture):
+    """POST a file over the inline limit; returns (job page, status URL, the queued task's callbacks)."""
+    with capture(execute=False) as callbacks:
+        response = client.post(reverse("monitoring:import") + f"?period={period.year}-{period.month}", {"file": upload})
+    assert response.status_code == 302 and "/monitoring/import/jobs/" in response["Location"]
+    task_id = response["Location"].split("/jobs/")[1].split("/")[0]
+    return response["Location"], reverse("monitoring:import_job_status", args=[task_id]), callbacks
+
+
+def test_a_large_file_is_filed_by_a_job_its_owner_follows(world, login, spool, django_capture_on_commit_callbacks):
+    period = open_period()
+    second = f.EnterpriseFactory(region=world.haian, name="海安丁企业")
+    client = login(world.users["county"])
+    upload = filled_template(client, period, {e.credit_code: {**GOOD, **survey()} for e in (world.e_haian, second)})
+    page_url, status_url, callbacks = queue(client, period, upload, django_capture_on_commit_callbacks)
+
+    # Queued: its bar is at 0, the file waits in the spool, nothing is filed yet.
+    assert client.get(status_url).json() == {"state": "running", "label": "正在导入", "progress": 0, "message": ""}
+    page = client.get(page_url).content.decode()
+    assert 'data-testid="import-progress"' in page and 'aria-valuenow="0"' in page and "import-progress.js" in page
+    assert len(list(spool.iterdir())) == 1 and not Filing.objects.exists()
+    # Nobody else sees it, another county's official nor the province.
+    for role in ("other_county", "province"):
+        other = login(world.users[role])
+        assert other.get(page_url).status_code == 404 and other.get(status_url).status_code == 404
+
+    for callback in callbacks:  # the worker runs it (eagerly here)
+        callback()
+    assert client.get(status_url).json()["state"] == "done" and client.get(status_url).json()["progress"] == 100
+    page = client.get(page_url).content.decode()
+    assert "导入成功:新增 2 份" in page and 'data-testid="import-progress"' in page
+    assert Filing.objects.count() == 2 and not list(spool.iterdir())
+    entries = AuditEntry.objects.filter(model="monitoring.Filing")
+    assert entries.count() == 2 and {e.channel for e in entries} == {"import"}
+    assert {e.actor for e in entries} == {world.users["county"]}
+
+
+def test_a_job_files_all_or_nothing(world, login, spool, django_capture_on_commit_callbacks):
+    period = open_period()
+    second = f.EnterpriseFactory(region=world.haian, name="海安丁企业")
+    client = login(world.users["county"])
+    upload = filled_template(client, period, {world.e_haian.credit_code: {**GOOD, **survey()},
+                                              second.credit_code: {**GOOD, **survey(), "taxes": -3}})
+    page_url, status_url, callbacks = queue(client, period, upload, django_capture_on_commit_callbacks)
+    for callback in callbacks:
+        callback()
+    assert client.get(status_url).json()["state"] == "done"
+    page = client.get(page_url).content.decode()
+    assert "发现 1 处错误,文件未导入" in page and "应交税金总额不能为负数" in page
+    assert not Filing.objects.exists() and not list(spool.iterdir())

@@ -1,9 +1,7 @@
 """Quarterly analysis reports: checked by content, size-limited, stored under a generated name, audited;
 the province (or a city) sees which child regions have uploaded; downloads are scoped."""
 
-import io
 import re
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,26 +12,16 @@ from monitoring.models import AnalysisReport
 from monitoring.reports import services as reports
 from portal.audit.models import AuditEntry
 from portal.core.files import file_url
+from tests import upload_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = upload_files.pdf_bytes()
+DOC = upload_files.doc_bytes()
 
 
 def docx_bytes(with_document=True) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        if with_document:
-            archive.writestr("word/document.xml", "<w:document/>")
-        else:
-            archive.writestr("xl/workbook.xml", "<workbook/>")
-    return buffer.getvalue()
-
-
-DOC = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
+    return upload_files.docx_bytes(with_document=with_document)
 
 
 @pytest.fixture(autouse=True)
@@ -75,16 +63,16 @@ def test_a_real_pdf_is_stored_under_a_generated_name_and_audited(world, login, _
 def test_a_pdf_that_is_really_text_is_refused_with_a_clear_message(world, login, _media):
     response = upload(login(world.users["county"]), "报告.pdf", "这不是PDF,只是一段文字。".encode())
     assert response.status_code == 400
-    assert "文件内容不是有效的 PDF 或 Word 文档" in response.content.decode()
+    assert "文件内容不是PDF、Word(.docx)、Word(.doc)格式" in response.content.decode()
     assert not AnalysisReport.objects.exists() and not stored_files(_media)
-    # A file that starts like a PDF but is cut off (no %%EOF) is refused too.
+    # A file that starts like a PDF but is cut off (no cross-reference, no %%EOF) is refused too.
     response = upload(login(world.users["county"]), "报告.pdf", b"%PDF-1.4\nhello")
-    assert "文件内容不是有效的 PDF 或 Word 文档" in response.content.decode()
+    assert "文件内容不是有效的PDF文件" in response.content.decode()
 
 
-def test_too_large_is_refused(world, login, _media):
-    big = PDF[:-6] + b" " * (reports.MAX_SIZE + 1 - len(PDF)) + b"%%EOF\n"
-    assert len(big) > reports.MAX_SIZE
+def test_too_large_is_refused(world, login, _media, settings):
+    big = PDF[:-6] + b" " * (settings.UPLOAD_MAX_BYTES + 1 - len(PDF)) + b"%%EOF\n"
+    assert len(big) > settings.UPLOAD_MAX_BYTES
     response = upload(login(world.users["city"]), "大文件.pdf", big)
     assert response.status_code == 400 and "文件过大:不能超过 20 MB。" in response.content.decode()
     assert not AnalysisReport.objects.exists() and not stored_files(_media)
@@ -107,8 +95,8 @@ def test_word_documents_by_content(world, login, _media):
         response = upload(client, name, content)
         assert response.status_code == 400, name
         messages[name] = response.content.decode()
-    assert "文件内容不是有效的 PDF 或 Word 文档" in messages["表格.docx"]
-    assert "仅支持 PDF 或 Word" in messages["分析.exe"]
+    assert "文件内容不是PDF、Word(.docx)、Word(.doc)格式" in messages["表格.docx"]
+    assert "请上传 .pdf、.docx、.doc 格式的文件" in messages["分析.exe"]
     assert "与扩展名(.docx)不符" in messages["分析.docx"]
     assert AnalysisReport.objects.count() == 2
 
