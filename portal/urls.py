@@ -19,6 +19,9 @@ urlpatterns = [
     path("system/admin/", admin.site.urls),
 ]
 
+# A URL under /api/ that no route matches answers the API's JSON 404, as every API 404 does.
+handler404 = "portal.core.api.not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
