@@ -14,8 +14,8 @@ documents a status code itself (``extend_schema(responses=...)``) keeps its own 
 - **415** ``Detail`` where the operation takes a request body (a media type it does not parse);
 - **429** ``Detail`` with ``Retry-After`` on every operation.
 
-Optional query parameters declare ``allowEmptyValue``: an empty value (``?honour=``) has always meant the
-same as leaving the parameter out — except ``page`` and ``cursor``, where it names no page (404).
+Optional query parameters declare ``allowEmptyValue``: an empty value (``?honour=``, ``?page=``) has always
+meant the same as leaving the parameter out (no filter, the first page, the default page size).
 A list paginated with a cursor gets a component of its own (``CursorPaginated…List``: next, previous,
 results, no count), distinct from the page-numbered list of the same rows.
 """
@@ -27,8 +27,6 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-# Pagination parameters for which an empty value is not "no value": it names no page and answers 404.
-NO_EMPTY_VALUE = ("page", "cursor")
 
 
 class DetailSerializer(serializers.Serializer):
@@ -67,7 +65,7 @@ class PortalAutoSchema(AutoSchema):
         if operation is None:
             return None
         for parameter in operation.get("parameters", []):
-            if parameter["in"] == "query" and not parameter.get("required") and parameter["name"] not in NO_EMPTY_VALUE:
+            if parameter["in"] == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
         responses = operation["responses"]
         for code, (serializer, description) in self._shared_errors(operation).items():

@@ -166,7 +166,10 @@ def test_an_empty_filter_means_no_filter_as_documented(world, api):
         response = client.get(reverse("api:enterprises-list"), {name: ""})
         assert response.status_code == 200 and response.json()["count"] == everything, name
     assert client.get(reverse("api:audit-list"), {"action": ""}).status_code == 200
+    first = client.get(reverse("api:enterprises-list"), {"page": "", "page_size": ""})
+    assert first.status_code == 200 and len(first.json()["results"]) == everything
     served = json.loads(APIClient().get(SCHEMA_PATH).content)
     parameters = {p["name"]: p for p in served["paths"]["/api/v1/enterprises/"]["get"]["parameters"]}
-    assert parameters["honour"]["allowEmptyValue"] is True
-    assert "allowEmptyValue" not in parameters["page"]  # an empty page is no page: 404
+    assert parameters["honour"]["allowEmptyValue"] is True and parameters["page"]["allowEmptyValue"] is True
+    status = served["paths"]["/api/v1/filings/status/"]["get"]["parameters"]
+    assert [p.get("allowEmptyValue") for p in status if p["name"] == "period"] == [None]  # required: never empty
