@@ -21,3 +21,6 @@ urlpatterns = [
 
 # MEDIA_ROOT is not served, in development neither: every stored file goes through core:stored_file, which
 # checks the user's scope (portal/core/files.py).
+
+# A URL under /api/ that no route matches answers the API's JSON 404, as every API 404 does.
+handler404 = "portal.core.api.not_found"

@@ -24,8 +24,14 @@ from monitoring.exchange import services as exchange
 from monitoring.indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
 from monitoring.models import CountyReport, Filing, FilingStatus
 from monitoring.validation import MAX_PRODUCTS
-from portal.core.api import PortalAPIMixin, PortalPagination, ScopedModelSerializer
+from portal.core.api import (
+    PortalAPIMixin,
+    PortalPagination,
+    ScopedModelSerializer,
+    SingleValuedPaginationMixin,
+)
 from portal.core.exceptions import NotFound
+from portal.core.schema import DetailSerializer, ValidationErrorSerializer
 
 ENVELOPE = ("period", "submit", "dry_run")
 SURVEY_BY_FIELD = {q.field_name: q for q in SURVEY}
@@ -178,6 +184,21 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
+class FilingBadRequestSerializer(ErrorSerializer):
+    """400 of one filing: `detail` always; `errors` by field unless the body could not be read at all (not
+    JSON); the result's fields whenever the body was an object. `period` is "2026-10" when the filing failed
+    validation, and the value as sent (anything, or null when missing) when the period itself was refused."""
+
+    credit_code = serializers.CharField(required=False)
+    period = serializers.JSONField(required=False, allow_null=True,
+                                   help_text="报告期;报告期本身不正确时为所提交的原值(缺少时为 null)")
+    outcome = serializers.ChoiceField(choices=exchange.OUTCOMES, required=False, help_text="总是 rejected")
+    status = serializers.ChoiceField(choices=FilingStatus.choices, allow_null=True, required=False)
+    version = serializers.IntegerField(allow_null=True, required=False)
+    dry_run = serializers.BooleanField(required=False)
+    warnings = WarningSerializer(many=True, required=False)
+
+
 class FilingSerializer(ScopedModelSerializer):
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -318,8 +339,9 @@ def _single_body(result: exchange.ItemResult, period, *, dry_run: bool, code: in
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description="可选。同一键、同一请求内容重发时返回首次的应答而不重复写入;同一键用于不同内容时返回 422。"
-                "只保存成功(2xx)的应答,保存7天;试运行不使用此键。")
+    pattern=exchange.KEY_PATTERN.pattern,
+    description="可选,1至128个可见 ASCII 字符(其他字符回答 400)。同一键、同一请求内容重发时返回首次的应答而不重复写入;"
+                "同一键用于不同内容时返回 422。只保存成功(2xx)的应答,保存7天;试运行不使用此键。")
 DRY_RUN_PARAM = OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="true:只校验,不写入(同请求体中的 dry_run)")
 
 
@@ -404,7 +426,9 @@ class FilingsView(PortalAPIMixin, generics.ListAPIView):
         request=FilingRequestSerializer,
         responses={
             201: FilingResultSerializer, 200: FilingResultSerializer,
-            400: OpenApiResponse(FilingRejectedSerializer, description="未通过校验,未写入"),
+            400: OpenApiResponse(FilingBadRequestSerializer,
+                                 description="未通过校验,或请求本身不正确(报告期、标志、Idempotency-Key、请求体不是 JSON "
+                                             "对象),未写入"),
             404: OpenApiResponse(FilingRejectedSerializer, description="企业不存在或不在范围内"),
             409: OpenApiResponse(FilingRejectedSerializer, description="已审核通过或已锁定"),
             422: OpenApiResponse(ErrorSerializer, description="Idempotency-Key 已用于不同内容"),
@@ -525,7 +549,9 @@ class FilingStatusView(PortalAPIMixin, generics.GenericAPIView):
             OpenApiParameter("period", OpenApiTypes.STR, required=True, description="报告期,年-月,例如 2026-10"),
             OpenApiParameter("region", OpenApiTypes.STR, description="区划代码(缺省:调用者所属地区)"),
         ],
-        responses={200: StatusSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: StatusSerializer,
+                   400: OpenApiResponse(ValidationErrorSerializer, description="报告期缺少或不正确"),
+                   404: OpenApiResponse(DetailSerializer, description="地区不存在或不在范围内")},
         examples=[_example("南通市各县", {"period": "2026-10", "region": {"code": "320600", "name": "南通市"},
                                           "children": [{"code": "320685", "name": "海安市", "expected": 120,
                                                         "submitted": 118, "not_submitted": 2, "on_time": 115,
@@ -545,7 +571,7 @@ class FilingStatusView(PortalAPIMixin, generics.GenericAPIView):
         return Response(StatusSerializer(data).data)
 
 
-class ApprovedCursorPagination(CursorPagination):
+class ApprovedCursorPagination(SingleValuedPaginationMixin, CursorPagination):
     ordering = "id"
     page_size = 100
     page_size_query_param = "page_size"

@@ -23,6 +23,8 @@ class EnterpriseRefSerializer(serializers.Serializer):
 
 
 class MeSerializer(ScopedModelSerializer):
+    # Blank when none was given: documented as an e-mail address or "" (as answered since v1).
+    email = serializers.EmailField(read_only=True, allow_blank=True)
     role_label = serializers.CharField(read_only=True)
     region = RegionRefSerializer(read_only=True, allow_null=True)
     enterprise = EnterpriseRefSerializer(read_only=True, allow_null=True)

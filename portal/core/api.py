@@ -8,7 +8,8 @@
   identifying the client by the address the audit trail records (``REMOTE_ADDR``, set by the proxy),
   never by a client-supplied ``X-Forwarded-For``.
 - ``PortalPagination``: page-number pagination with a bounded ``page_size``.
-- ``OfflineSwaggerView``: the API documentation page, served without any other host.
+- ``not_found``: Django's 404 handler; a URL under /api/ that no route matches answers the API's JSON 404.
+- ``OfflineSwaggerView`` / ``OfflineRedocView``: the API documentation pages, served without any other host.
 - ``ScopedModelSerializer``: the base of every model serializer. Its related fields (declared or
   generated) accept only the rows the request's user may read, as ``ScopedForm`` does for forms; a
   related field declared on a serializer is a ``ScopedPrimaryKeyRelatedField`` / ``ScopedSlugRelatedField``
@@ -22,10 +23,12 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
@@ -37,9 +40,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.accounts.scoping import scope_for
 
 from .exceptions import Conflict, NotFound
-from .throttling import PortalAnonRateThrottle, PortalPagination, PortalUserRateThrottle, _ClientAddressMixin
+from .throttling import (
+    PortalAnonRateThrottle,
+    PortalPagination,
+    PortalUserRateThrottle,
+    SingleValuedPaginationMixin,
+    _ClientAddressMixin,
+)
 
-__all__ = ["PortalAnonRateThrottle", "PortalPagination", "PortalUserRateThrottle", "exception_handler"]
+__all__ = ["PortalAnonRateThrottle", "PortalPagination", "PortalUserRateThrottle", "SingleValuedPaginationMixin",
+           "exception_handler"]
 
 
 def exception_handler(exc, context):
@@ -53,6 +63,18 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc) or _("无权执行此操作。")}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
+
+
+API_PREFIX = "/api/"
+
+
+def not_found(request, exception=None):
+    """A URL no route matches (``/api/v1/enterprises/not-a-code/``): under /api/ the body every API 404 has,
+    ``{"detail": "未找到。"}`` as JSON, as the schema documents; elsewhere Django's page."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _("未找到。")}, status=status.HTTP_404_NOT_FOUND,
+                            json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)
 
 
 # -- scoped serializers ----------------------------------------------------------------------------
@@ -160,3 +182,16 @@ class OfflineSwaggerView(ProbeThrottlingMixin, SpectacularSwaggerView):
         ui_settings = json.loads(configured) if isinstance(configured, str) else dict(configured)
         response.data["settings"] = json.dumps({**ui_settings, "validatorUrl": None}, indent=2)
         return response
+
+
+class OfflineRedocView(ProbeThrottlingMixin, SpectacularRedocView):
+    """Redoc from the sidecar's assets under /static/; the page's own template would load its fonts from
+    fonts.googleapis.com, so api/redoc.html leaves them out (the system fonts serve)."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    template_name = "api/redoc.html"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

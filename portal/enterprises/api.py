@@ -24,6 +24,8 @@ class EnterpriseSerializer(ScopedModelSerializer):
     industry_name = serializers.CharField(source="industry.name", read_only=True)
     size_class_display = serializers.CharField(source="get_size_class_display", read_only=True)
     is_monitored = serializers.BooleanField(read_only=True, help_text="今日是否在监测期内")
+    # Blank when none was given: documented as an e-mail address or "" (as answered since v1).
+    contact_email = serializers.EmailField(read_only=True, allow_blank=True, help_text="联系人电子邮箱(未填写时为空)")
 
     class Meta:
         model = Enterprise

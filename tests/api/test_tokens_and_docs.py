@@ -139,3 +139,16 @@ def test_sidecar_assets_are_served_locally(db, client):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
 
         assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}"), asset
+
+
+def test_redoc_page_works_offline(db):
+    response = APIClient().get(reverse("api:redoc"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    refs = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']+)["\']', html)
+    assert refs == ["/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"]
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
+    # No other host anywhere in the page: drf-spectacular's own template would load Google's fonts.
+    assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", html, re.IGNORECASE), re.findall(
+        r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"']*", html)
+    assert reverse("api:schema") in html
