@@ -63,15 +63,15 @@ def request_unlock(*, actor: Any, enterprise: Enterprise, period: Period, reason
         raise Conflict(_("已提交解锁申请,正在等待处理。"))
     try:
         with transaction.atomic():
-            request = UnlockRequest.objects.create(
+            unlock = UnlockRequest.objects.create(
                 enterprise=enterprise, period=period, reason=reason, requested_by=actor, requested_at=timezone.now(),
                 region_path=filing.region_path if filing else enterprise.region_path,
                 filing_status=filing.status if filing else "")
     except IntegrityError:  # the same request sent twice at once
         raise Conflict(_("已提交解锁申请,正在等待处理。")) from None
-    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=request, region_path=request.region_path,
+    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=unlock, region_path=unlock.region_path,
                  enterprise_id=enterprise.pk, object_repr=f"{enterprise.name} {period} 解锁申请", note=reason,
-                 changes={"status": [None, request.status]})
+                 changes={"status": [None, unlock.status]})
     with translation.override(settings.LANGUAGE_CODE):  # the officials read the portal's language
         body = _("%(name)s申请解锁%(period)s的月度监测报表(当前状态:%(status)s)。申请理由:%(reason)s。"
                  "请在“解锁申请”中同意或不同意。") % {
@@ -79,65 +79,65 @@ def request_unlock(*, actor: Any, enterprise: Enterprise, period: Period, reason
             "status": states.situation(filing, period).label}
         notices.officials_notice(region_ids=_deciders(enterprise),
                                  title=_("%(name)s申请解锁%(period)s报表") % {"name": enterprise.name, "period": period},
-                                 body=body, link=reverse("monitoring:unlock_requests"), key=f"unlock-request:{request.pk}")
-    return request
+                                 body=body, link=reverse("monitoring:unlock_requests"), key=f"unlock-request:{unlock.pk}")
+    return unlock
 
 
-def _decidable(actor: Any, request: UnlockRequest) -> UnlockRequest:
-    request = (UnlockRequest.objects.select_for_update().select_related("enterprise", "enterprise__region", "period")
-               .get(pk=request.pk))
-    if not scope_for(actor).may_unlock(request):
+def _decidable(actor: Any, unlock: UnlockRequest) -> UnlockRequest:
+    unlock = (UnlockRequest.objects.select_for_update().select_related("enterprise", "enterprise__region", "period")
+               .get(pk=unlock.pk))
+    if not scope_for(actor).may_unlock(unlock):
         raise PermissionDenied(_("只有市级或省级主管部门可以处理解锁申请。"))
-    if request.status != UnlockRequest.Status.PENDING:
+    if unlock.status != UnlockRequest.Status.PENDING:
         raise Conflict(_("该解锁申请已处理。"))
-    return request
+    return unlock
 
 
-def _tell_enterprise(request: UnlockRequest, *, title: str, body: str) -> None:
-    notices.enterprise_notice(enterprise=request.enterprise, title=title, body=body,
-                              link=reverse("monitoring:file", args=[request.period]),
-                              key=f"unlock-request:{request.pk}:{request.status}")
+def _tell_enterprise(unlock: UnlockRequest, *, title: str, body: str) -> None:
+    notices.enterprise_notice(enterprise=unlock.enterprise, title=title, body=body,
+                              link=reverse("monitoring:file", args=[unlock.period]),
+                              key=f"unlock-request:{unlock.pk}:{unlock.status}")
 
 
 @transaction.atomic
-def approve_unlock_request(*, actor: Any, request: UnlockRequest, note: str = "") -> UnlockRequest:
+def approve_unlock_request(*, actor: Any, unlock: UnlockRequest, note: str = "") -> UnlockRequest:
     """Unlock the report the request is about (the unlock is recorded on the filing with the reason) and
     answer the request; the enterprise is told."""
-    request = _decidable(actor, request)
+    unlock = _decidable(actor, unlock)
     note = (note or "").strip()[:MAX_REASON]
-    reason = note or _("同意企业解锁申请:%(reason)s") % {"reason": request.reason}
+    reason = note or _("同意企业解锁申请:%(reason)s") % {"reason": unlock.reason}
     try:
-        filing_services.unlock_report(actor=actor, enterprise=request.enterprise, period=request.period,
+        filing_services.unlock_report(actor=actor, enterprise=unlock.enterprise, period=unlock.period,
                                       reason=reason)
     except Conflict:
         raise Conflict(_("该报表企业已可自行更正,无需解锁;请选择“不同意”并说明。")) from None
-    request.status, request.decided_by, request.decided_at = UnlockRequest.Status.APPROVED, actor, timezone.now()
-    request.decision_reason = note
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit.record(actor=actor, action=AuditEntry.Action.APPROVE, obj=request, region_path=request.region_path,
-                 enterprise_id=request.enterprise_id, object_repr=f"{request.enterprise.name} {request.period} 解锁申请",
-                 note=note, changes={"status": [UnlockRequest.Status.PENDING, request.status]})
+    unlock.status, unlock.decided_by, unlock.decided_at = UnlockRequest.Status.APPROVED, actor, timezone.now()
+    unlock.decision_reason = note
+    unlock.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record(actor=actor, action=AuditEntry.Action.APPROVE, obj=unlock, region_path=unlock.region_path,
+                 enterprise_id=unlock.enterprise_id, object_repr=f"{unlock.enterprise.name} {unlock.period} 解锁申请",
+                 note=note, changes={"status": [UnlockRequest.Status.PENDING, unlock.status]})
     with translation.override(settings.LANGUAGE_CODE):
-        _tell_enterprise(request, title=_("%(period)s报表已解锁") % {"period": request.period},
+        _tell_enterprise(unlock, title=_("%(period)s报表已解锁") % {"period": unlock.period},
                          body=_("%(name)s:贵企业%(period)s月度监测报表的解锁申请已获同意,报表已解锁,请更正后重新报送。%(note)s") % {
-                             "name": request.enterprise.name, "period": request.period,
+                             "name": unlock.enterprise.name, "period": unlock.period,
                              "note": _("处理意见:%(note)s。") % {"note": note} if note else ""})
-    return request
+    return unlock
 
 
 @transaction.atomic
-def refuse_unlock_request(*, actor: Any, request: UnlockRequest, reason: str) -> UnlockRequest:
+def refuse_unlock_request(*, actor: Any, unlock: UnlockRequest, reason: str) -> UnlockRequest:
     """Refuse the request with a required reason; the report stays as it is and the enterprise is told why."""
-    request = _decidable(actor, request)
+    unlock = _decidable(actor, unlock)
     reason = _reason(reason, field="reason", message=_("不同意解锁时须填写理由。"))
-    request.status, request.decided_by, request.decided_at = UnlockRequest.Status.REFUSED, actor, timezone.now()
-    request.decision_reason = reason
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=request, region_path=request.region_path,
-                 enterprise_id=request.enterprise_id, object_repr=f"{request.enterprise.name} {request.period} 解锁申请",
-                 note=reason, changes={"status": [UnlockRequest.Status.PENDING, request.status]})
+    unlock.status, unlock.decided_by, unlock.decided_at = UnlockRequest.Status.REFUSED, actor, timezone.now()
+    unlock.decision_reason = reason
+    unlock.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=unlock, region_path=unlock.region_path,
+                 enterprise_id=unlock.enterprise_id, object_repr=f"{unlock.enterprise.name} {unlock.period} 解锁申请",
+                 note=reason, changes={"status": [UnlockRequest.Status.PENDING, unlock.status]})
     with translation.override(settings.LANGUAGE_CODE):
-        _tell_enterprise(request, title=_("%(period)s报表解锁申请未获同意") % {"period": request.period},
+        _tell_enterprise(unlock, title=_("%(period)s报表解锁申请未获同意") % {"period": unlock.period},
                          body=_("%(name)s:贵企业%(period)s月度监测报表的解锁申请未获同意。理由:%(reason)s。") % {
-                             "name": request.enterprise.name, "period": request.period, "reason": reason})
-    return request
+                             "name": unlock.enterprise.name, "period": unlock.period, "reason": reason})
+    return unlock

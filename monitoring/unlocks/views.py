@@ -43,13 +43,13 @@ def decide(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     name, period = unlock_request.enterprise.name, unlock_request.period
     if action == "approve":
-        attempt(request, lambda: services.approve_unlock_request(actor=user, request=unlock_request, note=reason),
+        attempt(request, lambda: services.approve_unlock_request(actor=user, unlock=unlock_request, note=reason),
                 success=_("已同意%(name)s的解锁申请,%(period)s报表已解锁。") % {"name": name, "period": period})
     elif action == "refuse":
         if not reason:
             messages.error(request, _("不同意解锁时须填写理由(不超过2000字)。"))
         else:
-            attempt(request, lambda: services.refuse_unlock_request(actor=user, request=unlock_request, reason=reason),
+            attempt(request, lambda: services.refuse_unlock_request(actor=user, unlock=unlock_request, reason=reason),
                     success=_("已不同意%(name)s的解锁申请。") % {"name": name})
     else:
         messages.error(request, _("请选择同意或不同意。"))
