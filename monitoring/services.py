@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from monitoring import periods, states
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, PRODUCT_QUANTITIES, SURVEY
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
-from monitoring.unlocks.models import UnlockRequest
 from monitoring.reminders import services as reminders
 from monitoring.selectors import build_contexts
+from monitoring.unlocks.models import UnlockRequest
 from monitoring.validation import Result, validate
 from portal.accounts.scoping import scope_for
 from portal.audit import context as audit_context

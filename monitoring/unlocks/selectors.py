@@ -20,7 +20,7 @@ def pending_for(*, user: Any, limit: int | None = None) -> list[UnlockRequest]:
                  .order_by("requested_at", "id"))
     rows = list(qs[:limit] if limit else qs)
     for row in rows:  # the report's status when the request was made, by its label
-        row.filing_label = FilingStatus(row.filing_status).label if row.filing_status else ""  # type: ignore[attr-defined]
+        row.filing_label = FilingStatus(row.filing_status).label if row.filing_status else ""
     return rows
 
 

@@ -14,9 +14,8 @@ from django.utils import timezone
 from monitoring import services
 from monitoring.models import CountyReport, Filing, UnlockRequest
 from portal.core.periods import month_code
-from tests.monitoring.helpers import open_period, valid_data
-
 from tests import factories as f
+from tests.monitoring.helpers import open_period, valid_data
 
 from ._objects import Own, memo
 
