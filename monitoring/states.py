@@ -10,8 +10,10 @@ A plain table rather than a state-machine library: the filing core writes whole 
 ``bulk_update`` (an API batch of 1,000), which per-instance transition methods would bypass; here every
 path — the form, the API, the county's import, the reviewer — asks the same table.
 
-Closing is not a status: a period closes when its review deadline passes (``periods.is_closed``), whether or
-not the scheduled job has run, and a filing of a closed period reopens only through an unlock (``reopened``).
+Closing is not a status: a period closes when its review deadline passes (``Period.is_closed``), whether or
+not the scheduled job has run, and a filing of a closed period reopens only through an unlock (``reopened``);
+an unlock of a month never filed opens it as an empty draft. What the enterprise may do with a month now
+(edit, withdraw, ask for an unlock) is ``situation`` below.
 A resubmission is ``submit`` from ``returned``: the status values the API documents stay the same.
 """
 
