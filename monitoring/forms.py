@@ -12,6 +12,7 @@ from monitoring.indicators import (
     return_field_choices,
 )
 from monitoring.validation import MAX_PRODUCTS
+from portal.core.numbers import GroupedDecimalField, GroupedIntegerField
 from portal.core.uploads import XLSX, UploadField
 
 
@@ -28,10 +29,11 @@ class FilingForm(forms.Form):
             hint = _("1月至本月累计") if ind.kind == Kind.FLOW else _("期末数")
             common = {"label": label, "required": False, "help_text": hint}
             if ind.integer:
-                field = forms.IntegerField(min_value=None, **common)
+                field: forms.Field = GroupedIntegerField(min_value=None, **common)
             else:
-                field = forms.DecimalField(max_digits=16, decimal_places=1, **common)
-            field.widget.attrs.update({"inputmode": "decimal", "data-kind": ind.kind.value, "data-code": ind.code})
+                field = GroupedDecimalField(max_digits=16, decimal_places=1, **common)
+            # Typed with or without thousands separators (portal/core/numbers.py).
+            field.widget.attrs.update({"data-kind": ind.kind.value, "data-code": ind.code})
             self.fields[ind.code] = field
             self.indicator_fields.append(ind.code)
         for q in SURVEY:
@@ -64,9 +66,9 @@ class FilingForm(forms.Form):
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("产品名称"), max_length=64, required=False)
     unit = forms.CharField(label=_("计量单位"), max_length=16, required=False)
-    production = forms.DecimalField(label=_("产量"), max_digits=16, decimal_places=2, required=False)
-    sales = forms.DecimalField(label=_("销量"), max_digits=16, decimal_places=2, required=False)
-    inventory = forms.DecimalField(label=_("期末库存"), max_digits=16, decimal_places=2, required=False)
+    production = GroupedDecimalField(label=_("产量"), max_digits=16, decimal_places=2, required=False)
+    sales = GroupedDecimalField(label=_("销量"), max_digits=16, decimal_places=2, required=False)
+    inventory = GroupedDecimalField(label=_("期末库存"), max_digits=16, decimal_places=2, required=False)
 
 
 ProductFormSet = forms.formset_factory(ProductForm, extra=1, max_num=MAX_PRODUCTS, validate_max=True,

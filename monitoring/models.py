@@ -235,3 +235,4 @@ class CountyReport(models.Model):
 from monitoring.exchange.models import IdempotencyRecord  # noqa: E402, F401
 from monitoring.exports.models import ExportJob  # noqa: E402, F401
 from monitoring.reports.models import AnalysisReport  # noqa: E402, F401
+from monitoring.unlocks.models import UnlockRequest  # noqa: E402, F401

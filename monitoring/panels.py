@@ -64,6 +64,8 @@ def register():
     register_nav(gettext_lazy("月度填报"), "monitoring:my_filings", lambda u: scope_for(u).is_enterprise, order=10)
     register_nav(gettext_lazy("报表审核"), "monitoring:review_queue", lambda u: u.is_official, order=10)
     register_nav(gettext_lazy("报送情况"), "monitoring:status", lambda u: u.is_official, order=20)
+    register_nav(gettext_lazy("解锁申请"), "monitoring:unlock_requests", lambda u: scope_for(u).may_unlock_filings,
+                 order=22)
     register_nav(gettext_lazy("运行分析"), "monitoring:analysis", lambda u: u.is_official, order=25)
     register_bulletin_kind(ReportingBulletin())
     register_figures()

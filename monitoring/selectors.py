@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
-from monitoring.indicators import INDICATORS, field_labels
+from monitoring.indicators import INDICATORS, SURVEY, Difficulty, Kind, field_labels
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
 from monitoring.validation import Context, validate
 from portal.accounts.scoping import scope_for, within
@@ -53,15 +54,45 @@ def build_contexts(enterprises: list[Enterprise], period: Period) -> dict[int, C
 
 
 def periods_for_enterprise(*, user: Any, enterprise: Enterprise, limit: int = 24) -> list[dict]:
-    """The enterprise's months with their filing status, newest first."""
+    """The enterprise's months with their filing, newest first: the ended months (a month is filed after it
+    ends) since it was monitored, or every ended month it has a filing for. Two queries."""
     filings = {f.period_id: f for f in Filing.objects.visible_to(user).filter(enterprise=enterprise)
-               .only("id", "period_id", "status", "on_time", "days_late", "return_reason")}
-    return [{"period": p, "filing": filings.get(p.id)} for p in Period.objects.visible_to(user)[:limit]]
+               .only("id", "period_id", "status", "on_time", "days_late", "return_reason", "reopened",
+                     "first_submitted_at")}
+    today = timezone.localdate()
+    months = Period.objects.visible_to(user).filter(
+        Q(year__lt=today.year) | Q(year=today.year, month__lt=today.month))
+    if enterprise.monitored_from:
+        start = enterprise.monitored_from
+        months = months.filter(Q(year__gt=start.year) | Q(year=start.year, month__gte=start.month)
+                               | Q(id__in=list(filings)))
+    return [{"period": p, "filing": filings.get(p.id)} for p in months[:limit]]
 
 
 def filing_for(*, user: Any, enterprise: Enterprise, period: Period) -> Filing | None:
     return (Filing.objects.visible_to(user).filter(enterprise=enterprise, period_id=period.pk)
             .select_related("period", "enterprise").prefetch_related("products").first())
+
+
+def filed_report(*, filing: Filing, enterprise: Enterprise, period: Period) -> dict:
+    """What the read-only page of a filed report shows: each indicator the enterprise files with its value,
+    the month's own value of a flow and last month's and last year's values; the survey's answers and the
+    difficulties by their labels; each warning with its explanation; the filing's history."""
+    compare = comparison_values(enterprise=enterprise, period=period)
+    industrial = enterprise.industry.is_industrial
+    values = [{"indicator": i, "value": getattr(filing, i.code), "previous": compare["previous"].get(i.code),
+               "last_year": compare["last_year"].get(i.code), "is_flow": i.kind == Kind.FLOW,
+               "month_value": monthly_value(i, getattr(filing, i.code), compare["previous"].get(i.code),
+                                            same_year=period.month > 1)}
+              for i in INDICATORS if i.applies_to(industrial)]
+    difficulties = dict(Difficulty.choices)
+    return {
+        "values": values,
+        "survey": [{"question": q, "answer": getattr(filing, f"get_{q.field_name}_display")()} for q in SURVEY],
+        "difficulties": [difficulties.get(d, d) for d in filing.difficulties or []],
+        "explanations": [(w, (filing.explanations or {}).get(w["code"], "")) for w in filing.warnings or []],
+        "history": history(filing=filing),
+    }
 
 
 def filing_detail(*, user: Any, pk: int) -> Filing | None:

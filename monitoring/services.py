@@ -18,6 +18,7 @@ from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, PRODUCT_QUANTITIES
 from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
 from monitoring.reminders import services as reminders
 from monitoring.selectors import build_contexts
+from monitoring.unlocks.models import UnlockRequest
 from monitoring.validation import Result, validate
 from portal.accounts.scoping import scope_for
 from portal.audit import context as audit_context
@@ -344,6 +345,7 @@ def approve_filing(*, actor: Any, filing: Filing) -> Filing:
     audit.record(actor=actor, action=AuditEntry.Action.APPROVE, obj=filing,
                  object_repr=f"{filing.enterprise} {filing.period}", enterprise_id=filing.enterprise_id,
                  changes={"status": ["submitted", "approved"]})
+    reminders.schedule_approved_notice(filing)  # the enterprise is told once this commits
     return filing
 
 
@@ -379,7 +381,28 @@ def unlock_filing(*, actor: Any, filing: Filing, reason: str) -> Filing:
     _event(filing, FilingEvent.Action.UNLOCK, actor, reason)
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=filing, enterprise_id=filing.enterprise_id,
                  note=reason, changes={"reopened": [False, True], "status": [before, filing.status]})
+    # The enterprise's request to unlock it, if one is waiting, is answered by this unlock.
+    UnlockRequest.objects.filter(enterprise_id=filing.enterprise_id, period_id=filing.period_id,
+                                 status=UnlockRequest.Status.PENDING).update(
+        status=UnlockRequest.Status.APPROVED, decided_by=actor, decided_at=timezone.now(), decision_reason=reason)
     return filing
+
+
+@transaction.atomic
+def unlock_report(*, actor: Any, enterprise: Enterprise, period: Period, reason: str) -> Filing:
+    """``unlock_filing`` for a month the enterprise may have saved nothing for (a closed period it never
+    filed): an empty draft is opened for it, reopened, so the enterprise can file it late."""
+    filing = Filing.objects.filter(enterprise=enterprise, period=period).first()
+    if filing is None:
+        if not scope_for(actor).may_unlock(enterprise):
+            raise PermissionDenied(_("只有市级或省级主管部门可以解锁报表。"))
+        origin = audit_context.current()
+        filing = Filing.objects.create(
+            enterprise=enterprise, period=period, county_id=enterprise.region_id,
+            city_id=cast(int, enterprise.region.parent_id), region_path=enterprise.region_path,
+            size_class=enterprise.size_class, industry_code=enterprise.industry.code,
+            status=states.next_status(None, FilingEvent.Action.UNLOCK), channel=origin.channel[:64])
+    return unlock_filing(actor=actor, filing=filing, reason=reason)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -10,11 +10,18 @@ A plain table rather than a state-machine library: the filing core writes whole 
 ``bulk_update`` (an API batch of 1,000), which per-instance transition methods would bypass; here every
 path — the form, the API, the county's import, the reviewer — asks the same table.
 
-Closing is not a status: a period closes when its review deadline passes (``periods.is_closed``), whether or
-not the scheduled job has run, and a filing of a closed period reopens only through an unlock (``reopened``).
+Closing is not a status: a period closes when its review deadline passes (``Period.is_closed``), whether or
+not the scheduled job has run, and a filing of a closed period reopens only through an unlock (``reopened``);
+an unlock of a month never filed opens it as an empty draft. What the enterprise may do with a month now
+(edit, withdraw, ask for an unlock) is ``situation`` below.
 A resubmission is ``submit`` from ``returned``: the status values the API documents stay the same.
 """
 
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +46,7 @@ TRANSITIONS: dict[tuple[str | None, str], str] = {
     (S.SUBMITTED, Act.UNLOCK): S.SUBMITTED,  # a closed period reopened for this filing
     (S.RETURNED, Act.UNLOCK): S.RETURNED,
     (S.DRAFT, Act.UNLOCK): S.DRAFT,
+    (None, Act.UNLOCK): S.DRAFT,  # a closed month the enterprise never filed, opened for it as an empty draft
 }
 
 # Why an act is refused, by the status it meets (the default: the status named).
@@ -69,3 +77,75 @@ def next_status(status: str | None, act: str) -> str:
             reason = _("该报表当前状态为“%(status)s”,不能%(act)s。") % {
                 "status": S(status).label if status else _("未填报"), "act": Act(act).label}
         raise Conflict(str(reason)) from None
+
+
+# ------------------------------------------------------------------------------------------------
+# Where an enterprise's report of one month stands, for the enterprise's own pages
+# ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Situation:
+    """One month's report as its enterprise meets it, derived from the filing's status, the period's deadlines
+    and the unlock record (``Filing.reopened``), never from whether a scheduled job has run.
+
+    ``closed``: the review deadline has passed (or the period was locked) and no unlock reopened the report;
+    ``overdue``: never submitted and the filing deadline has passed, the period still open (filing is still
+    possible; the lateness is recorded when it is first submitted)."""
+
+    status: str | None
+    closed: bool
+    overdue: bool
+
+    @property
+    def editable(self) -> bool:
+        """The form takes input: nothing filed yet, a draft or a returned report, in a period still open."""
+        return self.status in (None, S.DRAFT, S.RETURNED) and not self.closed
+
+    @property
+    def may_withdraw(self) -> bool:
+        """A submission nobody has reviewed yet, in a period still open (``services.withdraw_filing``)."""
+        return self.status == S.SUBMITTED and not self.closed
+
+    @property
+    def needs_unlock(self) -> bool:
+        """Only an unlock lets the enterprise change it: approved, or its period closed."""
+        return self.status == S.APPROVED or self.closed
+
+    @property
+    def filed(self) -> bool:
+        return self.status in (S.SUBMITTED, S.APPROVED)
+
+    @property
+    def label(self) -> str:
+        if self.status is None:
+            return str(_("未填报"))
+        return str(S(self.status).label)
+
+    @property
+    def level(self) -> str:
+        """The badge's colour: ok (approved), err (returned, or closed without a submission), warn otherwise."""
+        if self.status == S.APPROVED:
+            return "ok"
+        if self.status == S.RETURNED or (self.closed and not self.filed):
+            return "err"
+        return "warn"
+
+    @property
+    def flag(self) -> str:
+        """The second badge: 已锁定 for a closed period, 已逾期 for a report still missing after the deadline."""
+        if self.closed:
+            return str(_("已锁定"))
+        if self.overdue:
+            return str(_("已逾期"))
+        return ""
+
+
+def situation(filing: Any, period: Any, today: date | None = None) -> Situation:
+    """Where ``filing`` (or None: nothing saved yet) of ``period`` stands for its enterprise on ``today``."""
+    today = today or timezone.localdate()
+    status = filing.status if filing is not None else None
+    reopened = filing is not None and filing.reopened
+    closed = period.is_closed(today) and not reopened
+    never_submitted = filing is None or filing.first_submitted_at is None  # timeliness is recorded once
+    overdue = not closed and never_submitted and status in (None, S.DRAFT) and today > period.enterprise_deadline
+    return Situation(status=status, closed=closed, overdue=overdue)

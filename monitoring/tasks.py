@@ -58,6 +58,12 @@ def remind_returned_filing(filing_id: int, version: int) -> dict:
 
 
 @recorded_task()
+def notify_filing_approved(filing_id: int, version: int) -> dict:
+    """An approved filing's enterprise, at once (queued by services.approve_filing on commit)."""
+    return reminders.notify_filing_approved(filing_id=filing_id, version=version)
+
+
+@recorded_task()
 def remind_returned_filings(today: str | None = None) -> dict:
     """Filings still returned two days after their return, reminded once more."""
     return reminders.remind_returned_filings(today=_date(today))

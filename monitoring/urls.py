@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.my_filings, name="my_filings"),
     path("file/<month:period>/", views.file_form, name="file"),
     path("file/<month:period>/<int:enterprise_id>/", views.file_form, name="file_on_behalf"),
+    path("file/<month:period>/withdraw/", views.withdraw, name="withdraw"),
+    path("file/<month:period>/unlock-request/", views.request_unlock, name="request_unlock"),
+    path("unlock-requests/", include("monitoring.unlocks.urls")),
     # Links written before months were spelled 2026-01 (reminders in inboxes and emails, bookmarks).
     path("file/<int:year>/<int:month>/", views.old_file_link, name="old_file"),
     path("review/", views.review_queue, name="review_queue"),

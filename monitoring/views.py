@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from monitoring import analysis, imports, periods, selectors, services
+from monitoring import analysis, imports, periods, selectors, services, states
 from monitoring.forms import (
     DeadlineForm,
     FilingForm,
@@ -24,8 +24,10 @@ from monitoring.forms import (
     ReturnForm,
     products_from,
 )
-from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Kind
+from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Kind, field_labels
 from monitoring.models import CountyReport, FilingStatus, Period
+from monitoring.unlocks import selectors as unlock_selectors
+from monitoring.unlocks import services as unlock_services
 from portal.accounts.scoping import scope_for
 from portal.core import jobs
 from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
@@ -75,9 +77,15 @@ def my_filings(request):
     if not scope_for(request.user).is_enterprise:
         raise PermissionDenied
     current = periods.current_filing_period()
+    rows = selectors.periods_for_enterprise(user=request.user, enterprise=enterprise)
+    pending = unlock_selectors.pending_periods(user=request.user, enterprise=enterprise)
+    for row in rows:
+        row["situation"] = states.situation(row["filing"], row["period"])
+        row["unlock_pending"] = row["period"].pk in pending
+    current_filing = next((r["filing"] for r in rows if r["period"].pk and r["period"].pk == current.pk), None)
     return render(request, "monitoring/my_filings.html", {
-        "enterprise": enterprise, "current": current,
-        "rows": selectors.periods_for_enterprise(user=request.user, enterprise=enterprise),
+        "enterprise": enterprise, "current": current, "rows": rows,
+        "current_situation": states.situation(current_filing, current),
     })
 
 
@@ -86,26 +94,102 @@ def file_form(request, period: Month, enterprise_id: int | None = None):
     period = _period(period)
     enterprise = _filing_enterprise(request, enterprise_id)
     filing = selectors.filing_for(user=request.user, enterprise=enterprise, period=period)
+    situation = states.situation(filing, period)
+    if not situation.editable:
+        # Filed, approved or closed: shown read-only; a form posted from an old tab changes nothing.
+        if request.method == "POST":
+            messages.error(request, _refusal(situation, period))
+            return redirect(request.path)
+        return _filed_report(request, enterprise, period, filing, situation, on_behalf=enterprise_id is not None)
     industrial = enterprise.industry.is_industrial
     warnings = list(filing.warnings) if filing else []
     if request.method == "POST":
         form, formset, period, done = _post_filing(request, enterprise, period, industrial, warnings)
-        if done and enterprise_id is not None:
+        if done and enterprise_id is not None and "submit" in request.POST:
             return redirect(_with_period(_url("monitoring:review_queue"), period))
-        if done:
-            return redirect("monitoring:my_filings")
+        if done:  # a draft stays on the form; a submission shows the filed report with its status
+            return redirect(request.path)
     else:
         initial, product_initial = _initial_values(filing)
         form = FilingForm(initial=initial, industrial=industrial, warnings=warnings)
         formset = ProductFormSet(initial=product_initial, prefix="products")
+    flagged = set(filing.return_fields or []) if filing and filing.status == FilingStatus.RETURNED else set()
+    labels = field_labels()
     return render(request, "monitoring/file_form.html", {
         "period": period, "enterprise": enterprise, "filing": filing, "form": form, "formset": formset,
         "rows": _indicator_rows(form, filing, enterprise, period), "on_behalf": enterprise_id is not None,
-        "editable": filing is None or filing.is_editable_by_enterprise or filing.status == FilingStatus.SUBMITTED,
+        "situation": situation, "editable": True,
         "survey": [form[name] for name in form.survey_fields],
         "explain": [form[name] for name in form.warning_fields],
+        "unexplained": [name for name in form.warning_fields if name in form.errors],
+        "other_errors": [name for name in form.errors if not name.startswith("explain_")]
+        + [i for i, errors in enumerate(formset.errors or []) if errors],
+        "flagged": flagged, "flagged_labels": [(code, labels.get(code, code)) for code in (filing.return_fields or [])
+                                               if code in flagged] if filing else [],
         "same_year": period.month > 1,
     })
+
+
+def _refusal(situation: states.Situation, period: Period) -> str:
+    """Why a filed, approved or closed report takes no input on the form."""
+    if situation.closed:
+        return _("%(period)s已过审核截止日,报表已锁定;如需补报或更正,请申请解锁。") % {"period": period}
+    if situation.status == FilingStatus.APPROVED:
+        return _("该报表已审核通过,不能再修改;如需更正,请申请解锁。")
+    return _("报表已报送,等待审核;如需修改,请先撤回。")
+
+
+def _filed_report(request, enterprise, period, filing, situation, *, on_behalf: bool):
+    """A filed, approved or closed report, read-only, with its status and what its enterprise may do now:
+    withdraw an unreviewed submission, or ask for an unlock."""
+    scope = scope_for(request.user)
+    is_own = scope.is_enterprise and scope.may_file_for(enterprise)
+    latest = unlock_selectors.latest_for(user=request.user, enterprise=enterprise, period=period) if is_own else None
+    pending = latest is not None and latest.status == latest.Status.PENDING
+    return render(request, "monitoring/filing_view.html", {
+        "period": period, "enterprise": enterprise, "filing": filing, "situation": situation, "on_behalf": on_behalf,
+        **(selectors.filed_report(filing=filing, enterprise=enterprise, period=period) if filing else {}),
+        "may_withdraw": is_own and situation.may_withdraw,
+        "may_request_unlock": is_own and situation.needs_unlock and not pending,
+        "unlock_request": latest, "unlock_pending": pending,
+        "unlock_form": ReasonForm(prefix="unlock"),
+    })
+
+
+@login_required
+@require_POST
+def withdraw(request, period: Month):
+    """The enterprise takes back a submission nobody has reviewed yet (services.withdraw_filing)."""
+    period = _period(period)
+    filing = selectors.filing_for(user=request.user, enterprise=_own_enterprise(request), period=period)
+    if filing is None:
+        raise Http404
+    attempt(request, lambda: services.withdraw_filing(actor=request.user, filing=filing),
+            success=_("已撤回报送,报表恢复为草稿;修改后请重新报送。"))
+    return redirect("monitoring:file", period)
+
+
+@login_required
+@require_POST
+def request_unlock(request, period: Month):
+    """The enterprise asks the level above its county to unlock an approved or closed report, with a reason."""
+    period = _period(period)
+    enterprise = _own_enterprise(request)
+    form = ReasonForm(request.POST, prefix="unlock")
+    if not form.is_valid():
+        messages.error(request, _("请填写申请解锁的理由(不超过2000字)。"))
+    else:
+        attempt(request, lambda: unlock_services.request_unlock(
+            actor=request.user, enterprise=enterprise, period=periods.opened(period),
+            reason=form.cleaned_data["reason"]), success=_("解锁申请已提交,请等待上级主管部门处理。"))
+    return redirect("monitoring:file", period)
+
+
+def _own_enterprise(request) -> Enterprise:
+    """The information officer's own enterprise (404 for anyone else)."""
+    if not scope_for(request.user).is_enterprise or request.user.enterprise is None:
+        raise Http404
+    return request.user.enterprise
 
 
 def _filing_enterprise(request, enterprise_id: int | None) -> Enterprise:

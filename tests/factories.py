@@ -24,6 +24,7 @@ from monitoring.models import (
     FilingStatus,
     IdempotencyRecord,
     Period,
+    UnlockRequest,
 )
 from platforms.models import Platform, PlatformKind
 from portal.accounts.models import AddressLockout, EnterpriseRegistration, Role, User, UserSession
@@ -432,6 +433,21 @@ class IdempotencyRecordFactory(factory.django.DjangoModelFactory):
     body = factory.LazyFunction(lambda: {"ok": True})
 
 
+class UnlockRequestFactory(factory.django.DjangoModelFactory):
+    """An enterprise's pending request to unlock its approved report of the last ended month."""
+
+    class Meta:
+        model = UnlockRequest
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    period = factory.SubFactory(PeriodFactory)
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+    reason = "数据录入有误,需更正"
+    filing_status = FilingStatus.APPROVED
+    requested_by = factory.LazyAttribute(lambda o: officer(o.enterprise))
+    requested_at = factory.LazyFunction(timezone.now)
+
+
 # Every concrete model of the project's apps -> its factory (tests/test_factories.py keeps this complete).
 FACTORIES = {
     Region: RegionFactory,
@@ -459,6 +475,7 @@ FACTORIES = {
     AnalysisReport: AnalysisReportFactory,
     ExportJob: ExportJobFactory,
     IdempotencyRecord: IdempotencyRecordFactory,
+    UnlockRequest: UnlockRequestFactory,
     Platform: PlatformFactory,
     StartupBase: StartupBaseFactory,
 }

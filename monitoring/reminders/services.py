@@ -340,6 +340,49 @@ def remind_returned_filing(*, filing_id: int, version: int) -> dict:
     return notifications.notify_many(messages=_returned_messages(filings, again=False))
 
 
+# ------------------------------------------------------------------------------------------------
+# Notices to an enterprise about its report (approved, unlocked, unlock refused) and to the officials who
+# may unlock a report about an enterprise's request
+# ------------------------------------------------------------------------------------------------
+
+def enterprise_notice(*, enterprise: Enterprise, title: str, body: str, link: str, key: str) -> dict:
+    """One message to each information officer of ``enterprise`` (and its monitoring contact), once per key."""
+    group = [_officer(row) for row in User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise=enterprise)
+             .values(*OFFICER_FIELDS).order_by("id")]
+    if not group:
+        return {"messages": 0, "created": 0, "queued": 0, "batches": 0}
+    return notifications.notify(key=key, messages=notifications.enterprise_messages(
+        group, contact_email=enterprise.contact_email, contact_phone=enterprise.contact_phone, title=title,
+        body=body, link=link, key=key))
+
+
+def notify_filing_approved(*, filing_id: int, version: int) -> dict:
+    """The enterprise is told its report was approved (queued by services.approve_filing on commit). Nothing
+    when the filing has moved on since (unlocked, or a later version)."""
+    filing = (Filing.objects.filter(pk=filing_id, version=version, status=FilingStatus.APPROVED)
+              .select_related("enterprise", "period", "county").first())
+    if filing is None:
+        return {"messages": 0, "created": 0}
+    p = filing.period
+    body = _("%(name)s:贵企业%(period)s的月度监测报表(第 %(version)d 版)已由%(county)s审核通过。"
+             "如需更正,请在报表页面申请解锁。") % {
+        "name": filing.enterprise.name, "period": p, "version": filing.version, "county": filing.county.name}
+    return enterprise_notice(enterprise=filing.enterprise, title=_("%(period)s监测报表已审核通过") % {"period": p},
+                             body=body, link=reverse("monitoring:file", args=[p]),
+                             key=f"approved:{filing.pk}:v{filing.version}")
+
+
+def schedule_approved_notice(filing: Filing) -> None:
+    """Called by services.approve_filing: tell the enterprise once the approval is committed."""
+    enqueue_on_commit("monitoring.tasks.notify_filing_approved", filing_id=filing.pk, version=filing.version)
+
+
+def officials_notice(*, region_ids: list[int], title: str, body: str, link: str, key: str) -> dict:
+    """One message to each active official of the regions ``region_ids``, once per key."""
+    return notifications.notify(key=key, messages=_official_messages(
+        _officials_of(region_ids), key=key, text=lambda row: (title, body, link)))
+
+
 def remind_returned_filings(*, today: date | None = None) -> dict:
     """Filings returned RETURNED_REMINDER_AFTER_DAYS days ago or earlier (by the local calendar) and still
     returned, in a period still open: reminded once more (once per returned version)."""

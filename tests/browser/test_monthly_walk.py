@@ -33,7 +33,7 @@ def test_month_walk(world, live_server, page):
                                       total_profit=Decimal("50"), taxes=Decimal("20"), export_value=Decimal("0"),
                                       industrial_output=Decimal("700"), employees=80))
     month = f"{period.year}-{period.month:02d}"
-    expected_month_revenue = "400.0" if period.month > 1 else "1000.0"
+    expected_month_revenue = "400.0" if period.month > 1 else "1,000.0"
     # The enterprise files, with a profit above revenue: a soft warning it must explain.
     sign_in(page, live_server, "qiye")
     page.goto(f"{live_server.url}/monitoring/file/{month}/")
@@ -73,7 +73,7 @@ def test_month_walk(world, live_server, page):
     sign_in(page, live_server, "qiye")
     page.goto(f"{live_server.url}/monitoring/")
     expect(page.get_by_text("营业成本请按财务报表核实")).to_be_visible()
-    page.get_by_role("link", name="修改后重新报送").click()
+    page.get_by_test_id("current-period").get_by_role("link", name="修改后重新报送").click()
     page.locator('[data-code="operating_cost"]').fill("850")
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_text("已报送,等待县级主管部门审核。")).to_be_visible()

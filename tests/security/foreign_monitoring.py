@@ -4,17 +4,20 @@ it may NOT reach.
 - file (year/month): the page only ever shows the user's own enterprise: nothing foreign (None);
 - file_on_behalf: an enterprise outside the role's subtree (the province sees all);
 - filing_detail: a filing of an enterprise outside the role's scope;
-- return_county: a county report of a county outside the role's subtree.
+- return_county: a county report of a county outside the role's subtree;
+- withdraw, request_unlock (year/month): act on the user's own enterprise only: nothing foreign (None);
+- decide_unlock: an unlock request of an enterprise outside the role's scope.
 """
 
 from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import CountyReport, Filing
+from monitoring.models import CountyReport, Filing, UnlockRequest
 from portal.core.periods import month_code
+from tests import factories as f
 from tests.monitoring.helpers import open_period, valid_data
 
-from ._objects import Own
+from ._objects import Own, memo
 
 # The enterprise outside each role's scope (None: the role sees every enterprise).
 OUTSIDE = {
@@ -72,17 +75,39 @@ def _month(world, role):
     return None
 
 
+def _unlock_request(world, enterprise) -> UnlockRequest:
+    return memo(world, ("unlock_request", enterprise.pk), lambda: f.UnlockRequestFactory(
+        enterprise=enterprise, period=open_period(), requested_by=world.users["province"]))
+
+
+def _foreign_unlock_request(world, role):
+    enterprise = _enterprise(world, role)
+    return None if enterprise is None else {"pk": _unlock_request(world, enterprise).pk}
+
+
+def _approved_for_unlock(world):
+    """e_rugao's filing approved, so its officer may ask for an unlock."""
+    filing = _filing(world, world.e_rugao)
+    if filing.status != "approved":
+        services.approve_filing(actor=world.users["other_county"], filing=filing)
+    return _period_kwargs(world)
+
+
 FOREIGN = {
     "monitoring:file": _month,
     "monitoring:old_file": _month,
     "monitoring:file_on_behalf": _file_on_behalf,
     "monitoring:filing_detail": _filing_detail,
     "monitoring:return_county": _county_report,
+    "monitoring:withdraw": _month,
+    "monitoring:request_unlock": _month,
+    "monitoring:decide_unlock": _foreign_unlock_request,
 }
 
 POST_DATA = {
     "monitoring:filing_detail": lambda world, role: {"action": "approve"},
     "monitoring:return_county": lambda world, role: {"reason": "退回测试"},
+    "monitoring:decide_unlock": lambda world, role: {"action": "approve"},
 }
 
 
@@ -106,4 +131,11 @@ OWN = {
             status=302)],
     "monitoring:return_county": lambda world: [
         Own("city", _county_report(world, "other_county"), method="post", data={"reason": "数据不全"}, status=302)],
+    "monitoring:withdraw": lambda world: [Own("enterprise", _period_kwargs(world), method="post", status=302)],
+    "monitoring:request_unlock": lambda world: [
+        Own("other_enterprise", _approved_for_unlock(world), method="post", data={"unlock-reason": "需更正"},
+            status=302)],
+    "monitoring:decide_unlock": lambda world: [
+        Own("city", {"pk": _unlock_request(world, world.e_haian).pk}, method="post",
+            data={"action": "refuse", "reason": "数据无误"}, status=302)],
 }
