@@ -191,7 +191,7 @@ def workbook(bulletin: Bulletin) -> bytes:
         "at": timezone.localtime(bulletin.generated_at or timezone.now()).strftime("%Y-%m-%d %H:%M")})
     for col, (_key, header, _kind) in enumerate(COLUMNS):
         sheet.write_string(3, col, str(header), bold)
-    figures = sorted(bulletin.figures, key=lambda r: (r["rank"], r["code"]))
+    figures = sorted(bulletin.figures, key=selectors.rank_order)
     for i, row in enumerate([*figures, {**total_of(bulletin), "name": _("合计"), "rank": None}], start=4):
         for col, (key, _header, kind) in enumerate(COLUMNS):
             value = row.get(key)
@@ -307,22 +307,28 @@ def generate_due(*, today: date | None = None) -> dict:
     return {"due": 1, **counts}
 
 
+def _percent(rate: float | None) -> str:
+    """A rate as the notice writes it; a region with nothing expected has none ("—", never 0.0%)."""
+    return "—" if rate is None else f"{rate}%"
+
+
 def notice_body(bulletin: Bulletin) -> str:
     total = total_of(bulletin)
     lines = [
         _("%(y)d年第%(q)d季度(%(months)s)%(region)s监测企业报送情况通报如下:") % {
             "y": bulletin.year, "q": bulletin.quarter, "region": bulletin.region.name,
             "months": "、".join(f"{m}月" for m in quarter_months(bulletin.year, bulletin.quarter))},
-        _("合计应报 %(e)d 份,已报 %(s)d 份,报送率 %(r)s%%。") % {"e": total["expected"], "s": total["submitted"],
-                                                          "r": total["rate"]},
+        _("合计应报 %(e)d 份,已报 %(s)d 份,报送率 %(r)s。") % {"e": total["expected"], "s": total["submitted"],
+                                                        "r": _percent(total["rate"])},
         "",
     ]
-    for row in sorted(bulletin.figures, key=lambda r: (r["rank"], r["code"])):
-        lines.append(_("第%(rank)d名 %(name)s:监测企业 %(m)d 家(配额 %(quota)s),应报 %(e)d 份,已报 %(s)d 份,"
-                       "按时 %(t)d 份,退回 %(ret)d 份,报送率 %(rate)s%%,季度分析报告 %(rep)d 篇。") % {
-            "rank": row["rank"], "name": row["name"], "m": row["monitored"],
+    for row in sorted(bulletin.figures, key=selectors.rank_order):
+        rank = _("第%(n)d名") % {"n": row["rank"]} if row["rank"] is not None else _("不排名(无应报企业)")
+        lines.append(_("%(rank)s %(name)s:监测企业 %(m)d 家(配额 %(quota)s),应报 %(e)d 份,已报 %(s)d 份,"
+                       "按时 %(t)d 份,退回 %(ret)d 份,报送率 %(rate)s,季度分析报告 %(rep)d 篇。") % {
+            "rank": rank, "name": row["name"], "m": row["monitored"],
             "quota": row["quota"] if row["quota"] is not None else "-", "e": row["expected"], "s": row["submitted"],
-            "t": row["on_time"], "ret": row["returned"], "rate": row["rate"], "rep": row["reports"]})
+            "t": row["on_time"], "ret": row["returned"], "rate": _percent(row["rate"]), "rep": row["reports"]})
     lines += ["", _("请各地及时掌握报送情况,督促监测企业按时报送,对报送工作好的企业予以表彰。")]
     return "\n".join(lines)
 
@@ -375,7 +381,7 @@ def bulletin_for(*, user: User, pk: int) -> Bulletin | None:
 
 
 def table(bulletin: Bulletin) -> tuple[list[dict], dict]:
-    return sorted(bulletin.figures, key=lambda r: (r["rank"], r["code"])), total_of(bulletin)
+    return sorted(bulletin.figures, key=selectors.rank_order), total_of(bulletin)
 
 
 def quarter_choices(today: date | None = None, count: int = 8) -> list[Quarter]:

@@ -4,13 +4,13 @@ it may NOT reach.
 - file (year/month): the page only ever shows the user's own enterprise: nothing foreign (None);
 - file_on_behalf: an enterprise outside the role's subtree (the province sees all);
 - filing_detail: a filing of an enterprise outside the role's scope;
-- return_county: a county report of a county outside the role's subtree.
+- return_report: a county's report up of a county outside the role's subtree.
 """
 
 from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import CountyReport, Filing
+from monitoring.models import Filing, RegionReport
 from portal.core.periods import month_code
 from tests.monitoring.helpers import open_period, valid_data
 
@@ -60,9 +60,9 @@ def _county_report(world, role):
     if enterprise is None:
         return None
     period = open_period()
-    report, _created = CountyReport.objects.get_or_create(
-        county=enterprise.region, period=period,
-        defaults={"status": CountyReport.Status.REPORTED, "first_reported_at": timezone.now(),
+    report, _created = RegionReport.objects.get_or_create(
+        region=enterprise.region, period=period,
+        defaults={"status": RegionReport.Status.REPORTED, "first_reported_at": timezone.now(),
                   "reported_at": timezone.now(), "on_time": True,
                   "reported_by": world.users["county"]})
     return {"pk": report.pk}
@@ -77,12 +77,12 @@ FOREIGN = {
     "monitoring:old_file": _month,
     "monitoring:file_on_behalf": _file_on_behalf,
     "monitoring:filing_detail": _filing_detail,
-    "monitoring:return_county": _county_report,
+    "monitoring:return_report": _county_report,
 }
 
 POST_DATA = {
     "monitoring:filing_detail": lambda world, role: {"action": "approve"},
-    "monitoring:return_county": lambda world, role: {"reason": "退回测试"},
+    "monitoring:return_report": lambda world, role: {"reason": "退回测试"},
 }
 
 
@@ -104,6 +104,6 @@ OWN = {
         Own("province", {"pk": _filing(world, world.e_jiangning).pk}, "江宁丙阀门"),
         Own("county", {"pk": _filing(world, world.e_haian).pk}, method="post", data={"action": "approve"},
             status=302)],
-    "monitoring:return_county": lambda world: [
+    "monitoring:return_report": lambda world: [
         Own("city", _county_report(world, "other_county"), method="post", data={"reason": "数据不全"}, status=302)],
 }
