@@ -428,6 +428,7 @@ def report_up(*, actor: Any, period: Period, confirmed: bool = False) -> RegionR
     if not scope.may_report_up:
         raise PermissionDenied(_("只有县级和市级主管部门可以向上级上报。"))
     region = actor.region
+    period = periods.opened(period)  # a write for the month (undone with the rest if refused)
     items = selectors.open_items(user=actor, period=period, region=region, limit=0)
     if items.waiting and scope.is_county:
         raise ValidationError(_("还有 %(n)d 份报表待审核,请审核后再上报。") % {"n": items.waiting})

@@ -374,6 +374,7 @@ def chase_unfiled(*, actor: User, period: Period, region: Region) -> dict:
         raise Conflict(_("%(period)s已锁定,不能再催报。") % {"period": period})
     counts = {"chased": 0, "skipped": 0, "messages": 0, "unreachable": 0}
     with transaction.atomic():
+        period = periods.opened(period)  # a write for the month: its row, if nobody has opened it yet
         late = selectors.not_filed(user=actor, period=period, region=region)
         done = Chase.objects.visible_to(actor).filter(enterprise_id=OuterRef("pk"), day=today)
         todo = dict(late.filter(~Exists(done)).values_list("id", "region_path"))

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from monitoring import services
-from monitoring.models import Filing, FilingStatus, RegionReport
+from monitoring.models import Filing, FilingStatus, Period, RegionReport
 from monitoring.reminders.models import Chase
 from portal.accounts.models import Role
 from portal.audit.models import AuditEntry
@@ -294,3 +294,16 @@ def test_the_status_xlsx_of_another_region_answers_404(world, login):
         response = login(world.users[role]).get(reverse("monitoring:status_xlsx"), q(period, region=region))
         assert response.status_code == 404, role
     assert login(world.users["enterprise"]).get(reverse("monitoring:status_xlsx"), q(period)).status_code == 403
+
+
+def test_acts_on_a_month_nobody_opened_open_it_only_when_they_write(world, login):
+    """Reporting up and 催报 write for the month: its period row is opened then, and not when they are refused."""
+    period = open_period()
+    period.delete()  # October, as if nobody had opened it
+    county = login(world.users["county"])
+    response = county.post(report_up_url(period))  # 海安甲企业 not filed: a confirmation is needed
+    assert response.status_code == 200 and not Period.objects.exists() and not RegionReport.objects.exists()
+    assert county.post(chase_url(period, "320685")).status_code == 302
+    assert Chase.objects.get().period == Period.objects.get()
+    assert county.post(report_up_url(period), {"confirm": "1"}).status_code == 302
+    assert RegionReport.objects.get().period == Period.objects.get()
