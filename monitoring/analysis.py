@@ -10,8 +10,9 @@ from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
-from monitoring.indicators import INDICATORS, SURVEY
+from monitoring.indicators import INDICATORS, SURVEY, Kind
 from monitoring.models import Filing, FilingStatus, Period
+from monitoring.selectors import monthly_value
 from portal.accounts.scoping import within
 from portal.core.periods import month_code
 from portal.enterprises.models import Industry, SizeClass
@@ -78,6 +79,65 @@ def comparable_sums(*, user: Any, period: Period, region: Region, key: str | Non
 def growth_of(now: dict | None, then: dict | None) -> dict:
     """Each indicator's growth from a pair of ``comparable_sums`` rows."""
     return {c: growth((now or {}).get(c), (then or {}).get(c)) for c in CODES}
+
+
+@dataclass
+class FigureRow:
+    """One indicator of one filing as the reviewer reads it: the value filed (year to date for a flow), the
+    month's own value (a flow), 环比 (month on month: the month's own value of a flow, the value of a stock,
+    against last month's) and 同比 (year on year: the same enterprise's value a year before, year to date for a
+    flow, as ``comparable_sums`` compares), and whether a warning of the filing points at it."""
+
+    indicator: Any
+    value: Any
+    month_value: Any = None
+    previous: Any = None  # last month's value as filed
+    last_year: Any = None  # the same month last year, as filed
+    mom: Decimal | None = None
+    yoy: Decimal | None = None
+    warnings: list = field(default_factory=list)
+
+    @property
+    def is_flow(self) -> bool:
+        return self.indicator.kind == Kind.FLOW
+
+
+def _month_before(year: int, month: int) -> tuple[int, int]:
+    return (year, month - 1) if month > 1 else (year - 1, 12)
+
+
+def filing_figures(*, user: Any, filing: Filing) -> list[FigureRow]:
+    """Each indicator of ``filing`` with its month's own value, 环比 and 同比 (``growth``, the one formula), read
+    from the enterprise's own submitted filings of the last two months and of the same month last year (with its
+    history, wherever it filed then). One query."""
+    year, month = filing.period.year, filing.period.month
+    prev = _month_before(year, month)
+    before_prev = _month_before(*prev)
+    last_year = (year - 1, month)
+    wanted = {prev, before_prev, last_year}
+    rows = (Filing.objects.history_visible_to(user).submitted().filter(enterprise_id=filing.enterprise_id)
+            .filter(period__year__in={y for y, _m in wanted}, period__month__in={m for _y, m in wanted})
+            .values("period__year", "period__month", *CODES))
+    by_month = {(r["period__year"], r["period__month"]): r for r in rows
+                if (r["period__year"], r["period__month"]) in wanted}
+    p, pp, ly = by_month.get(prev, {}), by_month.get(before_prev, {}), by_month.get(last_year, {})
+    flagged: dict[str, list] = {}
+    for w in filing.warnings or []:
+        flagged.setdefault(w.get("field") or w.get("code"), []).append(w)
+    out = []
+    for ind in INDICATORS:
+        value = getattr(filing, ind.code)
+        row = FigureRow(indicator=ind, value=value, previous=p.get(ind.code), last_year=ly.get(ind.code),
+                        warnings=flagged.get(ind.code, []))
+        if ind.kind == Kind.FLOW:
+            row.month_value = monthly_value(ind, value, p.get(ind.code), same_year=month > 1)
+            previous_month = monthly_value(ind, p.get(ind.code), pp.get(ind.code), same_year=prev[1] > 1)
+            row.mom = growth(row.month_value, previous_month)
+        else:
+            row.mom = growth(value, p.get(ind.code))
+        row.yoy = growth(value, ly.get(ind.code))
+        out.append(row)
+    return out
 
 
 def indicator_totals(*, user: Any, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:

@@ -1,5 +1,5 @@
 """Monthly filings: periods, one row per enterprise and month (one column per indicator), products,
-versions and actions (every act kept), and the county's report up to the city."""
+versions and actions (every act kept), and each region's report up to the level above."""
 
 import calendar
 from datetime import date
@@ -66,6 +66,18 @@ class FilingStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已报送待审核")
     RETURNED = "returned", _("已退回")
     APPROVED = "approved", _("审核通过")
+
+
+# Where a filing or an act on it came from (Filing.channel, FilingEvent.channel): the audit trail's vocabulary,
+# and ``api:<user name>`` for an exchange system, and ``synthetic`` for generated demonstration data.
+CHANNEL_LABELS = {
+    "web": _("网页填报"),
+    "api": _("数据接口"),
+    "import": _("批量导入"),
+    "cli": _("命令行"),
+    "task": _("系统任务"),
+    "synthetic": _("模拟数据"),
+}
 
 
 class FilingQuerySet(ScopedQuerySet):
@@ -201,38 +213,51 @@ class FilingEvent(models.Model):
         return f"{self.filing_id} {self.action} v{self.version}"
 
 
-class CountyReport(models.Model):
-    """A county's report of a period up to its city (by the 15th); the city may return it."""
+class RegionReport(models.Model):
+    """A region's report of a period up to the level above (by the 15th, seed 000: 市、县(市)审核后于每月15日前上报):
+    a county to its city, a city to the province. The level above may return it, with a reason; reported again,
+    the same row is updated (the first report's time and timeliness are kept). What was still open when it was
+    reported (enterprises that had not filed, filings returned and not resubmitted) is kept with it."""
 
     class Status(models.TextChoices):
         REPORTED = "reported", _("已上报")
-        RETURNED = "returned", _("被市退回")
+        RETURNED = "returned", _("被上级退回")
 
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="county_reports")
+    region = models.ForeignKey("regions.Region", verbose_name=_("上报地区"), on_delete=models.PROTECT,
+                               related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="region_reports")
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices)
     first_reported_at = models.DateTimeField(_("首次上报时间"))
     reported_at = models.DateTimeField(_("最近上报时间"))
     on_time = models.BooleanField(_("按时上报"))
     days_late = models.PositiveSmallIntegerField(_("迟报天数"), default=0)
     reported_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    open_not_filed = models.PositiveIntegerField(_("上报时未报企业数"), default=0)
+    open_returned = models.PositiveIntegerField(_("上报时退回未重报数"), default=0)
+    open_regions = models.PositiveIntegerField(_("上报时未上报的下级地区数"), default=0)
     return_reason = models.TextField(_("退回理由"), blank=True)
     returned_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
 
-    tenancy = InRegion("county__path")
+    tenancy = InRegion("region__path")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("县级上报")
-        verbose_name_plural = _("县级上报")
-        constraints = [models.UniqueConstraint(fields=["county", "period"], name="one_county_report_per_period")]
+        verbose_name = _("逐级上报")
+        verbose_name_plural = _("逐级上报")
+        constraints = [models.UniqueConstraint(fields=["region", "period"], name="one_region_report_per_period")]
 
     def __str__(self):
-        return f"{self.county_id} {self.period}"
+        return f"{self.region_id} {self.period}"
+
+    @property
+    def is_reported(self) -> bool:
+        return self.status == self.Status.REPORTED
 
 
 # The sub-domains' own tables (Django finds an app's models through this module).
 from monitoring.exchange.models import IdempotencyRecord  # noqa: E402, F401
 from monitoring.exports.models import ExportJob  # noqa: E402, F401
+from monitoring.reminders.models import Chase  # noqa: E402, F401
 from monitoring.reports.models import AnalysisReport  # noqa: E402, F401
 from monitoring.unlocks.models import UnlockRequest  # noqa: E402, F401

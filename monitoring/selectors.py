@@ -6,11 +6,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from monitoring.indicators import INDICATORS, SURVEY, Difficulty, Kind, field_labels
-from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
+from monitoring.models import (
+    CHANNEL_LABELS,
+    Filing,
+    FilingEvent,
+    FilingProduct,
+    FilingStatus,
+    Period,
+    RegionReport,
+)
+from monitoring.reminders.models import Chase
 from monitoring.validation import Context, validate
 from portal.accounts.scoping import scope_for, within
 from portal.enterprises.models import Enterprise
@@ -126,8 +137,57 @@ def monthly_value(indicator: Any, ytd: Any, previous_ytd: Any, same_year: bool) 
     return ytd - previous_ytd
 
 
-def history(*, filing: Filing) -> list[FilingEvent]:
-    return list(filing.events.select_related("actor").order_by("at", "id"))
+@dataclass
+class HistoryRow:
+    """One act on a filing as people read it: who by name, the channel and the fields a return pointed at
+    labelled in the active language."""
+
+    event: FilingEvent
+    actor: str
+    channel: str
+    fields: list[str]
+
+
+def history(*, filing: Filing) -> list[HistoryRow]:
+    """The filing's acts, oldest first (``HistoryRow``). Two queries."""
+    events = list(filing.events.select_related("actor").order_by("at", "id"))
+    labels = field_labels()
+    systems = _system_names([e.channel for e in events])
+    return [HistoryRow(event=e, actor=person_name(e.actor, e.actor_name), channel=channel_label(e.channel, systems),
+                       fields=[labels.get(code, code) for code in e.fields or []]) for e in events]
+
+
+def person_name(user: Any, fallback: str = "") -> str:
+    """A person as people name them: the account's full name, else its user name."""
+    if user is None:
+        return fallback
+    return getattr(user, "full_name", "") or user.get_username()
+
+
+def _system_names(channels: list[str]) -> dict[str, str]:
+    """{user name: name} of the exchange systems named by ``api:<user name>`` channels. One query, or none."""
+    names = {c.removeprefix("api:") for c in channels if c.startswith("api:")}
+    if not names:
+        return {}
+    return {u: n or u for u, n in get_user_model().objects.filter(username__in=names).values_list("username", "full_name")}
+
+
+def channel_label(channel: str, systems: dict[str, str] | None = None) -> str:
+    """A filing's channel in the active language: 网页填报, 批量导入, 数据接口(the system's name) ..."""
+    if channel.startswith("api:"):
+        name = channel.removeprefix("api:")
+        return _("%(channel)s(%(system)s)") % {"channel": CHANNEL_LABELS["api"], "system": (systems or {}).get(name, name)}
+    return str(CHANNEL_LABELS.get(channel, channel))
+
+
+def filing_channel(*, filing: Filing) -> str:
+    return channel_label(filing.channel, _system_names([filing.channel]))
+
+
+def difficulty_labels(codes: Any) -> list[str]:
+    """The checked difficulties of a filing, labelled (unknown codes as they are)."""
+    labels = dict(Difficulty.choices)
+    return [str(labels.get(c, c)) for c in codes or []]
 
 
 def changes_since_return(*, filing: Filing) -> list[dict]:
@@ -169,7 +229,10 @@ def expected_enterprises(*, user: Any, period: Period) -> Any:
 
 @dataclass(kw_only=True)
 class ReportingCounts:
-    """The reporting figures of a region, shared by the status page, the exports and the bulletins."""
+    """The reporting figures of a region, shared by the status page, the exports and the bulletins.
+
+    A region with nothing expected (no enterprise monitored in the month, or the quarter) has no rate — not
+    0.0% — and no rank: pages show "—", spreadsheets leave the cells empty."""
 
     expected: int = 0
     submitted: int = 0
@@ -177,21 +240,21 @@ class ReportingCounts:
     late: int = 0
     returned: int = 0
     approved: int = 0
-    rank: int = 0
+    rank: int | None = None
 
     @property
     def not_submitted(self) -> int:
         return max(self.expected - self.submitted, 0)
 
     @property
-    def rate(self) -> float:
-        return round(100.0 * self.submitted / self.expected, 1) if self.expected else 0.0
+    def rate(self) -> float | None:
+        return round(100.0 * self.submitted / self.expected, 1) if self.expected else None
 
 
 @dataclass(kw_only=True)
 class RegionStatus(ReportingCounts):
     region: Region
-    report: CountyReport | None = None
+    report: RegionReport | None = None
 
 
 _COUNTS = {
@@ -225,7 +288,7 @@ def reporting_counts(*, user: Any, period: Period, region: Region | None = None,
     filings = within(Filing.objects.visible_to(user), region).filter(period_id=period.pk)
     own_line = None
     if own:
-        own_line = RegionStatus(region=region, expected=expected.count(), rank=1)
+        own_line = RegionStatus(region=region, expected=expected.count())
         _fill(own_line, filings.aggregate(**_COUNTS))
     kids = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code")) if children else []
     if not kids:
@@ -240,10 +303,9 @@ def reporting_counts(*, user: Any, period: Period, region: Region | None = None,
     for row in filings.values(filing_key).annotate(**_COUNTS).order_by():
         if row[filing_key] in rows:
             _fill(rows[row[filing_key]], row)
-    if county_level:
-        code_of = {c.id: c.code for c in kids}
-        for report in CountyReport.objects.visible_to(user).filter(period_id=period.pk, county__in=kids):
-            rows[code_of[report.county_id]].report = report
+    code_of = {c.id: c.code for c in kids}
+    for report in RegionReport.objects.visible_to(user).filter(period_id=period.pk, region__in=kids):
+        rows[code_of[report.region_id]].report = report
     out = list(rows.values())
     rank_by_rate(out)
     return region, own_line, out
@@ -256,13 +318,22 @@ def status_by_child(*, user: Any, period: Period, region: Region | None = None) 
 
 
 def rank_by_rate(rows: list) -> None:
-    """Competition ranking by reporting rate: equal rates share a rank and the next rank skips (1, 1, 3)."""
-    ranked = sorted(rows, key=lambda r: -r.rate)
+    """Competition ranking by reporting rate: equal rates share a rank and the next rank skips (1, 1, 3).
+    A row with nothing expected has no rate and is not ranked (rank None)."""
+    ranked = sorted((r for r in rows if r.rate is not None), key=lambda r: -r.rate)
     rank, last = 0, None
     for i, row in enumerate(ranked, start=1):
         if row.rate != last:
             rank, last = i, row.rate
         row.rank = rank
+    for row in rows:
+        if row.rate is None:
+            row.rank = None
+
+
+def rank_order(row: dict) -> tuple:
+    """Sort key of ranked rows kept as dicts (a bulletin's figures): by rank, the unranked last, then by code."""
+    return (row.get("rank") is None, row.get("rank") or 0, row.get("code") or "")
 
 
 def not_filed(*, user: Any, period: Period, region: Region) -> Any:
@@ -288,8 +359,54 @@ def region_trail(*, user: Any, region: Region) -> list[Region]:
     return [r for r in Region.objects.visible_to(user).filter(code__in=region.ancestors_and_self()).order_by("level")]
 
 
-def county_report(*, user: Any, county: Region, period: Period) -> CountyReport | None:
-    return CountyReport.objects.visible_to(user).filter(county=county, period_id=period.pk).first()
+def region_report(*, user: Any, region: Region, period: Period) -> RegionReport | None:
+    """The region's report of the period up to the level above, if it made one."""
+    return RegionReport.objects.visible_to(user).filter(region=region, period_id=period.pk).first()
+
+
+@dataclass
+class OpenItems:
+    """What is still open in a region's period when it reports up: the confirmation lists it, the report keeps
+    the counts. ``waiting``: submissions nobody has reviewed (a county must review them first); ``returned``:
+    filings returned and not resubmitted; ``not_filed``: expected enterprises without a submission (drafts
+    included); ``regions``: child regions that have not reported (a city's counties)."""
+
+    waiting: int
+    returned: list
+    not_filed: list
+    not_filed_count: int
+    returned_count: int
+    regions: list
+
+    @property
+    def any(self) -> bool:
+        return bool(self.returned_count or self.not_filed_count or self.regions or self.waiting)
+
+
+def open_items(*, user: Any, period: Period, region: Region, limit: int = 100) -> OpenItems:
+    """What is still open before ``region`` reports ``period`` up. Five queries; the lists keep ``limit`` rows."""
+    filings = within(Filing.objects.visible_to(user), region).filter(period_id=period.pk)
+    waiting = filings.filter(status=FilingStatus.SUBMITTED).count()
+    returned_qs = (filings.filter(status=FilingStatus.RETURNED).select_related("enterprise", "county")
+                   .only("id", "return_reason", "enterprise__name", "enterprise__credit_code", "county__name")
+                   .order_by("county__code", "enterprise__name"))
+    unfiled = not_filed(user=user, period=period, region=region).order_by("region__code", "name")
+    regions: list = []
+    if not region.is_county:
+        reported = RegionReport.objects.visible_to(user).filter(
+            period_id=period.pk, status=RegionReport.Status.REPORTED).values("region_id")
+        child_of_enterprise = "region_id" if region.level == 2 else "region__parent_id"  # a city's: its counties
+        with_enterprises = within(expected_enterprises(user=user, period=period), region).values(child_of_enterprise)
+        regions = list(Region.objects.visible_to(user).filter(parent=region, pk__in=with_enterprises)
+                       .exclude(pk__in=reported).order_by("sort_order", "code"))
+    return OpenItems(waiting=waiting, returned=list(returned_qs[:limit]), returned_count=returned_qs.count(),
+                     not_filed=list(unfiled[:limit]), not_filed_count=unfiled.count(), regions=regions)
+
+
+def last_chased(*, user: Any, enterprises: Any, day: date) -> dict[int, Any]:
+    """{enterprise id: the time of its 催报 on ``day``}, for the enterprises given (ids). One query."""
+    return dict(Chase.objects.visible_to(user).filter(enterprise_id__in=list(enterprises), day=day)
+                .values_list("enterprise_id", "at"))
 
 
 def region_totals(*, user: Any, period: Period, region: Region) -> RegionStatus:

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring import periods, states
+from monitoring import periods, selectors, states
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, PRODUCT_QUANTITIES, SURVEY
-from monitoring.models import CountyReport, Filing, FilingEvent, FilingProduct, FilingStatus, Period
+from monitoring.models import Filing, FilingEvent, FilingProduct, FilingStatus, Period, RegionReport
 from monitoring.reminders import services as reminders
 from monitoring.selectors import build_contexts
 from monitoring.unlocks.models import UnlockRequest
@@ -349,16 +349,34 @@ def approve_filing(*, actor: Any, filing: Filing) -> Filing:
     return filing
 
 
-def bulk_approve(*, actor: Any, filings: Any) -> tuple[int, int]:
-    """Approve the selected submissions that carry no warnings; the others need a look. (approved, skipped)"""
-    approved = skipped = 0
+@dataclass
+class BulkApproval:
+    """What a bulk approval did: approved, left for a look of their own (warnings), no longer waiting."""
+
+    approved: int = 0
+    with_warnings: int = 0
+    not_waiting: int = 0
+
+
+def bulk_approve(*, actor: Any, filings: Any) -> BulkApproval:
+    """Approve the selected submissions that carry no warnings; those with warnings need a look of their own, and
+    those reviewed meanwhile (by someone else) are left as they are. Each approval is its own act."""
+    if not scope_for(actor).is_official:
+        raise PermissionDenied(_("无权审核报表。"))
+    out = BulkApproval()
     for filing in filings:
-        if filing.warnings or filing.status != FilingStatus.SUBMITTED:
-            skipped += 1
-            continue
-        approve_filing(actor=actor, filing=filing)
-        approved += 1
-    return approved, skipped
+        if filing.status != FilingStatus.SUBMITTED:
+            out.not_waiting += 1
+        elif filing.warnings:
+            out.with_warnings += 1
+        else:
+            try:
+                approve_filing(actor=actor, filing=filing)
+            except Conflict:  # reviewed by someone else since the page was read
+                out.not_waiting += 1
+            else:
+                out.approved += 1
+    return out
 
 
 @transaction.atomic
@@ -406,45 +424,78 @@ def unlock_report(*, actor: Any, enterprise: Enterprise, period: Period, reason:
 
 
 # ------------------------------------------------------------------------------------------------
-# Counties report up; cities may return; periods lock
+# Regions report up (county → city → province); the level above may return; periods lock
 # ------------------------------------------------------------------------------------------------
 
+def _open_summary(items: "selectors.OpenItems") -> str:
+    parts = []
+    if items.not_filed_count:
+        parts.append(_("%(n)d 家企业未报送") % {"n": items.not_filed_count})
+    if items.returned_count:
+        parts.append(_("%(n)d 份报表退回后未重新报送") % {"n": items.returned_count})
+    if items.regions:
+        parts.append(_("%(n)d 个下级地区未上报") % {"n": len(items.regions)})
+    if items.waiting:
+        parts.append(_("%(n)d 份报表待审核") % {"n": items.waiting})
+    return "、".join(parts)
+
+
 @transaction.atomic
-def report_county(*, actor: Any, period: Period) -> CountyReport:
-    if not scope_for(actor).may_report_up:
-        raise PermissionDenied(_("只有县级主管部门可以上报本县数据。"))
-    county = actor.region
-    waiting = Filing.objects.filter(period=period, county=county, status=FilingStatus.SUBMITTED).count()
-    if waiting:
-        raise ValidationError(_("还有 %(n)d 份报表待审核,请审核后再上报。") % {"n": waiting})
+def report_up(*, actor: Any, period: Period, confirmed: bool = False) -> RegionReport:
+    """The actor's region (a county, or a city) reports the period up to the level above.
+
+    A county reviews every submission first. Whatever else is still open — enterprises that have not filed,
+    filings returned and not resubmitted, a city's counties that have not reported (``selectors.open_items``) —
+    is reported only when the official has seen it and ``confirmed``; the report keeps those counts."""
+    scope = scope_for(actor)
+    if not scope.may_report_up:
+        raise PermissionDenied(_("只有县级和市级主管部门可以向上级上报。"))
+    region = actor.region
+    period = periods.opened(period)  # a write for the month (undone with the rest if refused)
+    items = selectors.open_items(user=actor, period=period, region=region, limit=0)
+    if items.waiting and scope.is_county:
+        raise ValidationError(_("还有 %(n)d 份报表待审核,请审核后再上报。") % {"n": items.waiting})
+    if items.any and not confirmed:
+        raise ValidationError(_("尚有%(open)s,请确认后再上报。") % {"open": _open_summary(items)})
+    report = RegionReport.objects.select_for_update().filter(region=region, period=period).first()
+    if report and report.status == RegionReport.Status.REPORTED:
+        raise Conflict(_("本地区%(period)s数据已上报。") % {"period": period})
     now = timezone.now()
-    on_time, days_late = periods.lateness(period.review_deadline, now)
-    report = CountyReport.objects.select_for_update().filter(county=county, period=period).first()
-    if report and report.status == CountyReport.Status.REPORTED:
-        raise Conflict(_("本县%(period)s数据已上报。") % {"period": period})
     if report is None:
-        report = CountyReport(county=county, period=period, first_reported_at=now, on_time=on_time,
+        on_time, days_late = periods.lateness(period.review_deadline, now)
+        report = RegionReport(region=region, period=period, first_reported_at=now, on_time=on_time,
                               days_late=days_late, reported_by=actor)
-    report.status, report.reported_at, report.reported_by = CountyReport.Status.REPORTED, now, actor
+    before = report.status or None
+    report.status, report.reported_at, report.reported_by = RegionReport.Status.REPORTED, now, actor
+    report.open_not_filed, report.open_returned = items.not_filed_count, items.returned_count
+    report.open_regions = len(items.regions)
     report.save()
-    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=report, region_path=county.path,
-                 object_repr=f"{county.name} {period} 上报", changes={"status": [None, "reported"]})
+    audit.record(actor=actor, action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+                 obj=report, region_path=region.path, object_repr=f"{region.name} {period} 上报",
+                 changes={"status": [before, RegionReport.Status.REPORTED]},
+                 note=(_("上报时尚有%(open)s") % {"open": _open_summary(items)}) if items.any else "")
     return report
 
 
 @transaction.atomic
-def return_county(*, actor: Any, report: CountyReport, reason: str) -> CountyReport:
-    report = CountyReport.objects.select_for_update().select_related("county").get(pk=report.pk)
+def return_report(*, actor: Any, report: RegionReport, reason: str) -> RegionReport:
+    """The level above returns a region's report with a reason; the region's officials are told in their inbox
+    (and by email/SMS as they chose)."""
+    report = RegionReport.objects.select_for_update().select_related("region", "period").get(pk=report.pk)
     if not scope_for(actor).may_return_batch(report):
-        raise PermissionDenied(_("只有上级主管部门可以退回县级上报。"))
-    if not (reason or "").strip():
+        raise PermissionDenied(_("只有上级主管部门可以退回下级的上报。"))
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("退回时须填写理由。")})
-    if report.status != CountyReport.Status.REPORTED:
-        raise Conflict(_("该县尚未上报。"))
-    report.status, report.return_reason, report.returned_by = CountyReport.Status.RETURNED, reason.strip(), actor
-    report.save(update_fields=["status", "return_reason", "returned_by"])
-    audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=report, region_path=report.county.path,
-                 object_repr=f"{report.county.name} {report.period} 上报", note=reason)
+    if report.status != RegionReport.Status.REPORTED:
+        raise Conflict(_("该地区尚未上报。"))
+    report.status, report.return_reason, report.returned_by = RegionReport.Status.RETURNED, reason, actor
+    report.returned_at = timezone.now()
+    report.save(update_fields=["status", "return_reason", "returned_by", "returned_at"])
+    audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=report, region_path=report.region.path,
+                 object_repr=f"{report.region.name} {report.period} 上报", note=reason,
+                 changes={"status": [RegionReport.Status.REPORTED, RegionReport.Status.RETURNED]})
+    reminders.notify_returned_report(report)
     return report
 
 

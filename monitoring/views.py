@@ -10,11 +10,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from monitoring import analysis, imports, periods, selectors, services, states
+from monitoring.exports.workbook import write_status
 from monitoring.forms import (
     DeadlineForm,
     FilingForm,
@@ -25,7 +26,8 @@ from monitoring.forms import (
     products_from,
 )
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Kind, field_labels
-from monitoring.models import CountyReport, FilingStatus, Period
+from monitoring.models import FilingStatus, Period, RegionReport
+from monitoring.reminders import services as reminders
 from monitoring.unlocks import selectors as unlock_selectors
 from monitoring.unlocks import services as unlock_services
 from portal.accounts.scoping import scope_for
@@ -289,14 +291,18 @@ def review_queue(request):
     q = request.GET.get("q", "").strip()[:50]
     page = Paginator(selectors.review_queue(user=user, period=period, status=status, q=q), 50).get_page(
         request.GET.get("page"))
-    report = None
     may_report_up = scope_for(user).may_report_up
-    if may_report_up:
-        report = selectors.county_report(user=user, county=user.region, period=period)
+    report = selectors.region_report(user=user, region=user.region, period=period) if may_report_up else None
     return render(request, "monitoring/review_queue.html", {
         "period": period, "page": page, "status": status, "q": q, "statuses": FilingStatus.choices,
         "report": report, "recent_periods": periods.choices(selectors.recent_periods(user=user), period), "may_report_up": may_report_up,
+        "level_above": _level_above(user.region),
     })
+
+
+def _level_above(region: Region) -> str:
+    """Whom a region reports to, as the pages say it."""
+    return _("市级主管部门") if region.is_county else _("省级主管部门")
 
 
 @login_required
@@ -305,13 +311,19 @@ def bulk_approve(request):
     user = _official(request)
     period = _period_from_query(request)
     ids = [int(i) for i in request.POST.getlist("filing") if i.isdigit()][:500]
-    filings = selectors.review_queue(user=user, period=period).filter(pk__in=ids)
-    try:
-        approved, skipped = services.bulk_approve(actor=user, filings=list(filings))
-    except PermissionDenied:
-        raise
-    messages.success(request, _("已审核通过 %(a)d 份;%(s)d 份带预警,须逐份审核。") % {"a": approved, "s": skipped})
-    return redirect(_with_period(_url("monitoring:review_queue"), period))
+    back = redirect(_with_period(_url("monitoring:review_queue"), period))
+    if not ids:
+        messages.error(request, _("请先勾选要审核通过的报表。"))
+        return back
+    done = services.bulk_approve(actor=user, filings=list(selectors.review_queue(user=user, period=period,
+                                                                                status="").filter(pk__in=ids)))
+    if done.approved:
+        messages.success(request, _("已审核通过 %(n)d 份报表。") % {"n": done.approved})
+    if done.with_warnings:
+        messages.warning(request, _("%(n)d 份报表带预警,未批量通过,请逐份审核。") % {"n": done.with_warnings})
+    if done.not_waiting:
+        messages.info(request, _("%(n)d 份报表已不在待审核状态,未作处理。") % {"n": done.not_waiting})
+    return back
 
 
 @login_required
@@ -345,14 +357,15 @@ def filing_detail(request, pk: int):
             show_errors(request, exc)
         else:
             return redirect("monitoring:filing_detail", pk=filing.pk)
-    compare = selectors.comparison_values(enterprise=filing.enterprise, period=filing.period)
-    values = [{"indicator": i, "value": getattr(filing, i.code), "previous": compare["previous"].get(i.code),
-               "last_year": compare["last_year"].get(i.code), "flagged": i.code in (filing.return_fields or [])}
-              for i in INDICATORS]
     survey = [{"question": q, "answer": getattr(filing, f"get_{q.field_name}_display")()} for q in SURVEY]
     user = request.user
     return render(request, "monitoring/filing_detail.html", {
-        "filing": filing, "values": values, "survey": survey,
+        "filing": filing, "figures": analysis.filing_figures(user=user, filing=filing), "survey": survey,
+        "returned_fields": set(filing.return_fields or []),
+        "difficulties": selectors.difficulty_labels(filing.difficulties),
+        "channel": selectors.filing_channel(filing=filing),
+        "reviewed_by": selectors.person_name(filing.reviewed_by),
+        "filed_by": selectors.person_name(filing.filed_by),
         "changes": selectors.changes_since_return(filing=filing), "history": selectors.history(filing=filing),
         "return_form": return_form, "unlock_form": unlock_form,
         "can_review": scope_for(user).may_review(filing) and filing.status == FilingStatus.SUBMITTED,
@@ -367,42 +380,97 @@ def status(request):
     period = _period_from_query(request)
     region = _region_from_query(request, user)
     region, totals, rows = selectors.reporting_counts(user=user, period=period, region=region)
-    not_filed = None
+    scope = scope_for(user)
+    for row in rows:
+        row.can_return = row.report is not None and row.report.is_reported and scope.may_return_batch(row.report)
+    not_filed, chased = None, {}
     if region.is_county:
-        not_filed = Paginator(selectors.not_filed(user=user, period=period, region=region), 50).get_page(
-            request.GET.get("page"))
+        not_filed = Paginator(selectors.not_filed(user=user, period=period, region=region).order_by("name", "id"),
+                              50).get_page(request.GET.get("page"))
+        chased = selectors.last_chased(user=user, enterprises=[e.pk for e in not_filed], day=timezone.localdate())
     return render(request, "monitoring/status.html", {
         "period": period, "region": region, "rows": rows, "totals": totals, "not_filed": not_filed,
+        "chased": chased, "may_chase": scope.may_remind_filers(region) and totals is not None and totals.not_submitted
+        and not period.is_closed(),
+        "report": selectors.region_report(user=user, region=region, period=period) if region.level > 1 else None,
         "recent_periods": periods.choices(selectors.recent_periods(user=user), period),
         "trail": selectors.region_trail(user=user, region=region),
     })
 
 
 @login_required
-@require_POST
-def report_up(request):
+def status_xlsx(request):
+    """The status page's table as .xlsx (and, for a county, its enterprises that have not filed)."""
     user = _official(request)
     period = _period_from_query(request)
-    attempt(request, lambda: services.report_county(actor=user, period=periods.opened(period)),
-            success=_("已向市级主管部门上报%(period)s数据。") % {"period": period})
-    return redirect(_with_period(_url("monitoring:review_queue"), period))
+    region = _region_from_query(request, user)
+    buffer = io.BytesIO()
+    not_filed = selectors.not_filed(user=user, period=period, region=region).order_by("name", "id") \
+        if region.is_county else None
+    write_status(buffer, user=user, period=period, region=region, not_filed=not_filed)
+    name = f"{_('报送情况')}-{region.name}-{periods.code(period)}.xlsx"
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 @login_required
 @require_POST
-def return_county(request, pk: int):
+def chase(request):
+    """催报: remind the shown region's enterprises that have not filed, now (``reminders.chase_unfiled``)."""
     user = _official(request)
-    report = CountyReport.objects.visible_to(user).filter(pk=pk).select_related("period", "county").first()
-    if report is None:
+    period = _period_from_query(request)
+    region = _region_from_query(request, user)
+    ok, counts = attempt(request, lambda: reminders.chase_unfiled(actor=user, period=period, region=region))
+    if ok and counts is not None:
+        if counts["chased"]:
+            messages.success(request, _("已向 %(n)d 家未报送企业发送催报。") % {"n": counts["chased"]})
+        if counts["skipped"]:
+            messages.info(request, _("%(n)d 家企业今天已催报过,未重复发送。") % {"n": counts["skipped"]})
+        if counts["unreachable"]:
+            messages.warning(request, _("%(n)d 家企业既无平台账号也无联系方式,无法送达,请电话联系。") % {
+                "n": counts["unreachable"]})
+        if not (counts["chased"] or counts["skipped"]):
+            messages.info(request, _("没有需要催报的企业。"))
+    return redirect(_with_period(_url("monitoring:status"), period, region=region.code))
+
+
+@login_required
+def report_up(request):
+    """A county (to its city) or a city (to the province) reports the period up: the page lists what is still
+    open, and the report is made only once the official confirms it."""
+    user = _official(request)
+    if not scope_for(user).may_report_up:
+        raise PermissionDenied
+    period = _period_from_query(request)
+    if request.method == "POST":
+        ok, _report = attempt(request, lambda: services.report_up(actor=user, period=period,
+                                                                 confirmed=request.POST.get("confirm") == "1"),
+                              success=_("已向%(to)s上报%(period)s数据。") % {"to": _level_above(user.region),
+                                                                        "period": period})
+        if ok:
+            return redirect(_with_period(_url("monitoring:review_queue"), period))
+    return render(request, "monitoring/report_up.html", {
+        "period": period, "region": user.region, "level_above": _level_above(user.region),
+        "open": selectors.open_items(user=user, period=period, region=user.region),
+        "report": selectors.region_report(user=user, region=user.region, period=period),
+    })
+
+
+@login_required
+@require_POST
+def return_report(request, pk: int):
+    user = _official(request)
+    report = RegionReport.objects.visible_to(user).filter(pk=pk).select_related("period", "region").first()
+    if report is None or not scope_for(user).may_return_batch(report):
         raise Http404
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写退回理由。"))
     else:
-        attempt(request, lambda: services.return_county(actor=user, report=report, reason=form.cleaned_data["reason"]),
-                success=_("已退回%(county)s的上报。") % {"county": report.county.name})
-    p = report.period
-    return redirect(_with_period(_url("monitoring:status"), p, region=report.county.parent.code))
+        attempt(request, lambda: services.return_report(actor=user, report=report, reason=form.cleaned_data["reason"]),
+                success=_("已退回%(region)s的上报。") % {"region": report.region.name})
+    return redirect(_with_period(_url("monitoring:status"), report.period, region=report.region.parent.code))
 
 
 @login_required

@@ -16,7 +16,6 @@ from monitoring.bulletins.services import KIND as REPORTING_BULLETIN
 from monitoring.bulletins.services import Row, title_of
 from monitoring.models import (
     AnalysisReport,
-    CountyReport,
     ExportJob,
     Filing,
     FilingEvent,
@@ -24,8 +23,10 @@ from monitoring.models import (
     FilingStatus,
     IdempotencyRecord,
     Period,
+    RegionReport,
     UnlockRequest,
 )
+from monitoring.reminders.models import Chase
 from platforms.models import Platform, PlatformKind
 from portal.accounts.models import AddressLockout, EnterpriseRegistration, Role, User, UserSession
 from portal.audit.models import AuditEntry
@@ -341,20 +342,34 @@ class FilingEventFactory(factory.django.DjangoModelFactory):
     channel = "web"
 
 
-class CountyReportFactory(factory.django.DjangoModelFactory):
+class RegionReportFactory(factory.django.DjangoModelFactory):
     """A county's report of a period up to its city, made now, on time unless the period says otherwise."""
 
     class Meta:
-        model = CountyReport
+        model = RegionReport
 
-    county = factory.LazyFunction(county)
+    region = factory.LazyFunction(county)
     period = factory.SubFactory(PeriodFactory)
-    status = CountyReport.Status.REPORTED
+    status = RegionReport.Status.REPORTED
     first_reported_at = factory.LazyFunction(timezone.now)
     reported_at = factory.LazyAttribute(lambda o: o.first_reported_at)
     on_time = factory.LazyAttribute(lambda o: periods.lateness(o.period.review_deadline, o.first_reported_at)[0])
     days_late = factory.LazyAttribute(lambda o: periods.lateness(o.period.review_deadline, o.first_reported_at)[1])
-    reported_by = factory.LazyAttribute(lambda o: official(o.county))
+    reported_by = factory.LazyAttribute(lambda o: official(o.region))
+
+
+class ChaseFactory(factory.django.DjangoModelFactory):
+    """An official's 催报 of an enterprise today, by an official of its county."""
+
+    class Meta:
+        model = Chase
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    period = factory.SubFactory(PeriodFactory)
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+    day = factory.LazyFunction(timezone.localdate)
+    at = factory.LazyFunction(timezone.now)
+    by = factory.LazyAttribute(lambda o: official(o.enterprise.region))
 
 
 class BulletinFactory(factory.django.DjangoModelFactory):
@@ -470,7 +485,8 @@ FACTORIES = {
     Filing: FilingFactory,
     FilingProduct: FilingProductFactory,
     FilingEvent: FilingEventFactory,
-    CountyReport: CountyReportFactory,
+    RegionReport: RegionReportFactory,
+    Chase: ChaseFactory,
     Bulletin: BulletinFactory,
     AnalysisReport: AnalysisReportFactory,
     ExportJob: ExportJobFactory,

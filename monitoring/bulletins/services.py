@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from monitoring import periods, selectors
 from monitoring.models import AnalysisReport, Period
@@ -32,20 +32,20 @@ from portal.regions.models import Region
 
 KIND = "monitoring.reporting"
 COLUMNS = (
-    Column("rank", _l("排名")),
-    Column("name", _l("地区"), "text"),
-    Column("monitored", _l("监测企业数")),
-    Column("quota", _l("配额")),
-    Column("completion", _l("配额完成率"), "pct"),
-    Column("expected", _l("应报")),
-    Column("submitted", _l("已报")),
-    Column("on_time", _l("按时报送")),
-    Column("late", _l("迟报")),
-    Column("returned", _l("退回")),
-    Column("approved", _l("审核通过")),
-    Column("not_submitted", _l("未报")),
-    Column("rate", _l("报送率"), "pct"),
-    Column("reports", _l("分析报告(篇)"), help=_l("本季度上传的季度运行分析报告篇数(本地区及下级地区)")),
+    Column("rank", gettext_lazy("排名")),
+    Column("name", gettext_lazy("地区"), "text"),
+    Column("monitored", gettext_lazy("监测企业数")),
+    Column("quota", gettext_lazy("配额")),
+    Column("completion", gettext_lazy("配额完成率"), "pct"),
+    Column("expected", gettext_lazy("应报")),
+    Column("submitted", gettext_lazy("已报")),
+    Column("on_time", gettext_lazy("按时报送")),
+    Column("late", gettext_lazy("迟报")),
+    Column("returned", gettext_lazy("退回")),
+    Column("approved", gettext_lazy("审核通过")),
+    Column("not_submitted", gettext_lazy("未报")),
+    Column("rate", gettext_lazy("报送率"), "pct"),
+    Column("reports", gettext_lazy("本季度分析报告(篇)"), help=gettext_lazy("本季度上传的季度运行分析报告篇数(本地区及下级地区)")),
 )
 
 
@@ -151,10 +151,11 @@ class ReportingBulletin(BulletinKind):
     """每季度通报各地监测企业报送情况."""
 
     key = KIND
-    label = _l("监测企业报送情况季度通报")
+    label = gettext_lazy("监测企业报送情况季度通报")
     columns = COLUMNS
-    total_label = _l("合计")
-    footnote = _l("报送率 = 已报 ÷ 应报(三个月合计);报送率相同的地区并列同一名次;分析报告为本季度上传的季度运行分析报告篇数。")
+    total_label = gettext_lazy("合计")
+    footnote = gettext_lazy("报送率 = 已报 ÷ 应报(三个月合计);报送率相同的地区并列同一名次,没有应报企业的地区不排名、不计报送率(—);"
+                  "本季度分析报告为该地区及其下级地区本季度上传的季度运行分析报告篇数。")
 
     def clean_period(self, period: str, today: date) -> str:
         year, quarter = parse_quarter(period)
@@ -192,7 +193,7 @@ class ReportingBulletin(BulletinKind):
     def compute(self, *, viewer: Any, region: Region, period: str) -> Table:
         rows, total = compute_quarter(viewer=viewer, region=region, year=parse_quarter(period)[0],
                                       quarter=parse_quarter(period)[1])
-        ordered = sorted((row.as_dict() for row in rows), key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
+        ordered = sorted((row.as_dict() for row in rows), key=selectors.rank_order)
         return Table(rows=ordered, total={k: v for k, v in total.items() if k != "rank"})
 
     def notice_lines(self, *, region: Region, period: str, rows: list[dict], total: dict) -> list[str]:
@@ -200,16 +201,22 @@ class ReportingBulletin(BulletinKind):
         lines = [
             _("%(y)d年第%(q)d季度(%(months)s)%(region)s监测企业报送情况通报如下:") % {
                 "y": year, "q": quarter, "region": region.name, "months": _months_text(year, quarter)},
-            _("合计应报 %(e)d 份,已报 %(s)d 份,报送率 %(r)s%%。") % {
-                "e": total["expected"], "s": total["submitted"], "r": total["rate"]},
+            _("合计应报 %(e)d 份,已报 %(s)d 份,报送率 %(r)s。") % {
+                "e": total["expected"], "s": total["submitted"], "r": _percent(total["rate"])},
             "",
         ]
         for row in rows:
-            lines.append(_("第%(rank)s名 %(name)s:监测企业 %(m)d 家(配额 %(quota)s),应报 %(e)d 份,已报 %(s)d 份,"
-                           "按时 %(t)d 份,退回 %(ret)d 份,报送率 %(rate)s%%,季度分析报告 %(rep)d 篇。") % {
-                "rank": row["rank"] if row["rank"] is not None else "—", "name": row["name"], "m": row["monitored"],
+            rank = _("第%(n)d名") % {"n": row["rank"]} if row["rank"] is not None else _("不排名(无应报企业)")
+            lines.append(_("%(rank)s %(name)s:监测企业 %(m)d 家(配额 %(quota)s),应报 %(e)d 份,已报 %(s)d 份,"
+                           "按时 %(t)d 份,退回 %(ret)d 份,报送率 %(rate)s,季度分析报告 %(rep)d 篇。") % {
+                "rank": rank, "name": row["name"], "m": row["monitored"],
                 "quota": row["quota"] if row["quota"] is not None else "-", "e": row["expected"],
-                "s": row["submitted"], "t": row["on_time"], "ret": row["returned"], "rate": row["rate"],
+                "s": row["submitted"], "t": row["on_time"], "ret": row["returned"], "rate": _percent(row["rate"]),
                 "rep": row["reports"]})
         lines += ["", _("请各地及时掌握报送情况,督促监测企业按时报送,对报送工作好的企业予以表彰。")]
         return lines
+
+
+def _percent(rate: float | None) -> str:
+    """A rate as the notice writes it; a region with nothing expected has none ("—", never 0.0%)."""
+    return "—" if rate is None else f"{rate}%"

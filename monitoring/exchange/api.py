@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from monitoring import selectors
 from monitoring.exchange import services as exchange
 from monitoring.indicators import INDICATORS, SURVEY, Applies, Difficulty, Kind
-from monitoring.models import CountyReport, Filing, FilingStatus
+from monitoring.models import Filing, FilingStatus, RegionReport
 from monitoring.validation import MAX_PRODUCTS
 from portal.core.api import (
     PortalAPIMixin,
@@ -253,7 +253,7 @@ class RegionStatusSerializer(serializers.Serializer):
     def get_reported(self, obj) -> bool | None:
         if not obj.region.is_county:
             return None
-        return obj.report is not None and obj.report.status == CountyReport.Status.REPORTED
+        return obj.report is not None and obj.report.status == RegionReport.Status.REPORTED
 
     def get_reported_at(self, obj) -> str | None:
         return obj.report.reported_at.isoformat() if obj.report is not None else None

@@ -81,7 +81,7 @@ class Sheet:
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue
-            if self.kinds[c] == TEXT:
+            if self.kinds[c] == TEXT or isinstance(value, str):  # a figure that is not there: "—"
                 ws.write_string(r, c, str(value), formats[c])
             else:
                 ws.write_number(r, c, float(value), formats[c])
@@ -314,10 +314,31 @@ def _status_sheet(book: SummaryBook, *, user, period, region) -> None:
         Column(_("排名"), COUNT)])
     keys = ("expected", "submitted", "on_time", "late", "returned", "approved")
     for r in rows:
-        sheet.row([r.region.code, r.region.name, *(getattr(r, k) for k in keys), r.not_submitted, r.rate, r.rank])
-    sheet.row([region.code, _("合计"), *(getattr(total, k) for k in keys), total.not_submitted, total.rate, None],
-              bold=True)
+        sheet.row([r.region.code, r.region.name, *(getattr(r, k) for k in keys), r.not_submitted, _or_dash(r.rate),
+                   _or_dash(r.rank)])
+    sheet.row([region.code, _("合计"), *(getattr(total, k) for k in keys), total.not_submitted, _or_dash(total.rate),
+               None], bold=True)
     sheet.close()
+
+
+def _or_dash(value):
+    """A rate or rank a region with nothing expected does not have: "—", never 0."""
+    return "—" if value is None else value
+
+
+def write_status(target, *, user, period: Period, region: Region, not_filed=None) -> None:
+    """The status page as .xlsx: its table (each child region and the region's own 合计, ``_status_sheet``) and,
+    for a county, the enterprises that have not filed with their contacts (``not_filed``: the page's selector)."""
+    book = SummaryBook(target)
+    _status_sheet(book, user=user, period=period, region=region)
+    if not_filed is not None:
+        sheet = book.sheet(_("未报送企业"), [
+            Column(_("企业"), width=28), Column(_("统一社会信用代码"), width=22), Column(_("地区"), width=12),
+            Column(_("联系人"), width=12), Column(_("联系电话"), width=16)])
+        for e in not_filed.iterator(chunk_size=CHUNK):
+            sheet.row([e.name, e.credit_code, e.region.name, e.contact_name, e.contact_phone])
+        sheet.close()
+    book.close()
 
 
 def _tree_sheet(book: SummaryBook, rows: list[TreeRow]) -> None:

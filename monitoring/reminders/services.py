@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +23,13 @@ from django.utils.translation import gettext as _
 
 from monitoring import periods, selectors
 from monitoring.indicators import field_labels
-from monitoring.models import CountyReport, Filing, FilingStatus, Period
+from monitoring.models import Filing, FilingStatus, Period, RegionReport
+from monitoring.reminders.models import Chase
 from portal.accounts import scoping
 from portal.accounts.models import Role, User
+from portal.audit import services as audit
+from portal.audit.models import AuditEntry
+from portal.core.exceptions import Conflict
 from portal.enterprises.models import Enterprise
 from portal.notifications import services as notifications
 from portal.notifications.tasking import enqueue_on_commit
@@ -86,14 +92,15 @@ def filing_reminder_periods(today: date) -> list[Period]:
     return list(Period.objects.filter(enterprise_deadline__in=days, locked_at__isnull=True))
 
 
-def late_officers(*, period: Period, viewer: User | None = None) -> Any:
+def late_officers(*, period: Period, viewer: User | None = None, region: Region | None = None) -> Any:
     """The information officers of every enterprise expected in ``period`` that has not submitted, all regions
-    in one query (the status page's ``not_filed`` over the whole province), with their enterprise's contacts
-    and whether a draft exists. Ordered by enterprise, then officer."""
+    in one query (the status page's ``not_filed`` over the whole province, or over ``region``), with their
+    enterprise's contacts and whether a draft exists. Ordered by enterprise, then officer."""
     viewer = viewer or system_viewer()
-    if viewer.region is None:
+    region = region or viewer.region
+    if region is None:
         return User.objects.none()
-    late = selectors.not_filed(user=viewer, period=period, region=viewer.region)
+    late = selectors.not_filed(user=viewer, period=period, region=region)
     draft = Filing.objects.visible_to(viewer).filter(period=period, enterprise_id=OuterRef("enterprise_id"),
                                                    status=FilingStatus.DRAFT)
     return (User.objects.visible_to(viewer).filter(role=Role.ENTERPRISE, is_active=True, enterprise_id__in=late.values("pk"))
@@ -103,15 +110,17 @@ def late_officers(*, period: Period, viewer: User | None = None) -> Any:
             .order_by("enterprise_id", "id"))
 
 
-def late_contacts(*, period: Period, viewer: User | None = None) -> Any:
+def late_contacts(*, period: Period, viewer: User | None = None, region: Region | None = None) -> Any:
     """The enterprises expected in ``period`` that have not submitted and that nobody logs in for (no active
-    information officer): their monitoring contacts, and whether a draft exists, all regions in one query."""
+    information officer): their monitoring contacts, and whether a draft exists, all regions (or ``region``'s)
+    in one query."""
     viewer = viewer or system_viewer()
-    if viewer.region is None:
+    region = region or viewer.region
+    if region is None:
         return Enterprise.objects.none()
     officers = User.objects.visible_to(viewer).filter(role=Role.ENTERPRISE, is_active=True, enterprise_id=OuterRef("pk"))
     draft = Filing.objects.visible_to(viewer).filter(period=period, enterprise_id=OuterRef("pk"), status=FilingStatus.DRAFT)
-    return (selectors.not_filed(user=viewer, period=period, region=viewer.region).filter(~Exists(officers))
+    return (selectors.not_filed(user=viewer, period=period, region=region).filter(~Exists(officers))
             .annotate(has_draft=Exists(draft))
             .values("id", "name", "contact_email", "contact_phone", "has_draft").order_by("id"))
 
@@ -250,8 +259,8 @@ def unreported_counties(*, period: Period, viewer: User | None = None) -> dict[i
     viewer = viewer or system_viewer()
     with_enterprises = set(selectors.expected_enterprises(user=viewer, period=period)
                            .values_list("region_id", flat=True).distinct().order_by())
-    reported = set(CountyReport.objects.visible_to(viewer).filter(period=period, status=CountyReport.Status.REPORTED)
-                   .values_list("county_id", flat=True))
+    reported = set(RegionReport.objects.visible_to(viewer).filter(period=period, status=RegionReport.Status.REPORTED)
+                   .values_list("region_id", flat=True))
     out: dict[int, list[Region]] = {}
     for county in (Region.objects.visible_to(viewer).filter(level=RegionLevel.COUNTY, pk__in=with_enterprises)
                    .exclude(pk__in=reported).order_by("sort_order", "code")):
@@ -283,6 +292,113 @@ def remind_unreported_counties(*, today: date | None = None, period: Period | No
 
         _merge(counts, notifications.notify_many(messages=_official_messages(_officials_of(missing), key=key,
                                                                              text=text)))
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------
+# A region's report returned by the level above: its officials are told at once
+# ------------------------------------------------------------------------------------------------
+
+def notify_returned_report(report: RegionReport) -> dict:
+    """Called by services.return_report inside its transaction: an inbox message (and email/SMS by preference)
+    to each official of the returned region, once per return."""
+    region, p = report.region, report.period
+    link = reverse("monitoring:review_queue") + f"?period={periods.code(p)}"
+    by = report.returned_by.region.name if report.returned_by and report.returned_by.region else ""
+    title = _("%(period)s上报被退回") % {"period": p}
+    body = _("%(region)s:贵单位%(period)s的上报已被%(by)s退回。退回理由:%(reason)s。请处理后重新上报。") % {
+        "region": region.name, "period": p, "by": by, "reason": report.return_reason}
+    key = f"report-returned:{report.pk}:{report.returned_at.isoformat() if report.returned_at else ''}"
+    return notifications.notify_many(messages=_official_messages(
+        _officials_of([region.pk]), key=key, text=lambda row: (title, body, link)))
+
+
+# ------------------------------------------------------------------------------------------------
+# 催报: an official reminds the enterprises that have not filed, now (at most once a day per enterprise)
+# ------------------------------------------------------------------------------------------------
+
+def _chase_text(*, period: Period, region: Region, today: date) -> Any:
+    link = reverse("monitoring:file", args=[period])
+    title = _("催报:%(period)s监测报表尚未报送") % {"period": period}
+    missing = {True: _("已保存草稿,尚未报送"), False: _("尚未填报")}
+    passed = period.enterprise_deadline < today
+    when = (_("报送截止日%(deadline)s已过,请立即登录平台填报并报送。") if passed
+            else _("报送截止日为%(deadline)s,请尽快登录平台填报并报送。")) % {"deadline": _day(period.enterprise_deadline)}
+    no_account = _("贵企业尚未开通平台账号:请在平台“企业注册”开通,或联系所在县(市、区)主管部门代为报送。")
+
+    def text(name: str, has_draft: Any, account: bool = True) -> str:
+        message = _("%(name)s:%(region)s主管部门提醒,贵企业%(period)s的月度监测报表%(missing)s。%(when)s") % {
+            "name": name, "region": region.name, "period": period, "missing": missing[bool(has_draft)], "when": when}
+        return message if account else f"{message}{no_account}"
+
+    return title, link, text
+
+
+def _chase_messages(officers: Any, contacts: Any, *, period: Period, region: Region, today: date,
+                    counts: dict) -> Iterator[notifications.Message]:
+    title, link, text = _chase_text(period=period, region=region, today=today)
+    group: list[dict] = []
+    for row in [*officers, None]:
+        if group and (row is None or row["enterprise_id"] != group[0]["enterprise_id"]):
+            first = group[0]
+            yield from notifications.enterprise_messages(
+                [_officer(r) for r in group], contact_email=first["enterprise__contact_email"],
+                contact_phone=first["enterprise__contact_phone"], title=title,
+                body=text(first["enterprise__name"], first["has_draft"]), link=link)
+            group = []
+        if row is not None:
+            group.append(row)
+    channels = settings.ENTERPRISE_CONTACT_CHANNELS
+    for row in contacts:
+        email = (row["contact_email"] or "") if "email" in channels else ""
+        phone = (row["contact_phone"] or "") if "sms" in channels else ""
+        if not (email or phone):
+            counts["unreachable"] += 1
+            continue
+        yield notifications.Message(recipient_id=None, enterprise_id=row["id"], title=title, link=link,
+                                    body=text(row["name"], row["has_draft"], account=False), email=email, phone=phone)
+
+
+def chase_unfiled(*, actor: User, period: Period, region: Region) -> dict:
+    """催报: remind every enterprise of ``region`` that has not submitted ``period``, now — its information
+    officers (inbox, email/SMS by preference) and its monitoring contact, or the contact alone when nobody logs
+    in for it. An enterprise already reminded today (by anyone) is skipped: at most one 催报 a day each. Each
+    one is recorded (``Chase``) and audited. Returns counts: chased, skipped (already today), messages,
+    unreachable (no account and no contact address)."""
+    if not scoping.scope_for(actor).may_remind_filers(region):
+        raise PermissionDenied(_("只能催报本地区的企业。"))
+    today = timezone.localdate()
+    if not periods.is_open(period, today):
+        raise ValidationError(_("%(period)s尚未结束,不能催报。") % {"period": period})
+    if period.is_closed(today):
+        raise Conflict(_("%(period)s已锁定,不能再催报。") % {"period": period})
+    counts = {"chased": 0, "skipped": 0, "messages": 0, "unreachable": 0}
+    with transaction.atomic():
+        period = periods.opened(period)  # a write for the month: its row, if nobody has opened it yet
+        late = selectors.not_filed(user=actor, period=period, region=region)
+        done = Chase.objects.visible_to(actor).filter(enterprise_id=OuterRef("pk"), day=today)
+        todo = dict(late.filter(~Exists(done)).values_list("id", "region_path"))
+        counts["skipped"] = late.filter(Exists(done)).count()
+        if not todo:
+            return counts
+        now = timezone.now()
+        Chase.objects.bulk_create([Chase(enterprise_id=pk, period=period, region_path=path, day=today, at=now, by=actor)
+                                   for pk, path in todo.items()], ignore_conflicts=True)
+        # Ours are those written now by the actor: another official's 催报 at the same moment wins its rows.
+        ids = list(Chase.objects.filter(enterprise_id__in=list(todo), day=today, at=now, by=actor)
+                   .values_list("enterprise_id", flat=True))
+        counts["chased"], counts["skipped"] = len(ids), counts["skipped"] + len(todo) - len(ids)
+        names = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
+        audit.record_many(audit.entry(actor=actor, action=AuditEntry.Action.CREATE, model="monitoring.Chase",
+                                      object_id=str(pk), object_repr=f"{names.get(pk, pk)} {period} 催报",
+                                      region_path=todo[pk], enterprise_id=pk, note=_("催报"))
+                          for pk in ids)
+        officers = late_officers(period=period, viewer=actor, region=region).filter(enterprise_id__in=ids)
+        contacts = late_contacts(period=period, viewer=actor, region=region).filter(id__in=ids)
+        sent = notifications.notify_many(
+            key=f"chase:{periods.code(period)}:{today.isoformat()}",
+            messages=_chase_messages(officers, contacts, period=period, region=region, today=today, counts=counts))
+        counts["messages"] = sent["created"]
     return counts
 
 

@@ -138,12 +138,18 @@ class Scope:
 
     @property
     def may_report_up(self) -> bool:
-        """Report the county's period up to its city: the county's officials."""
-        return self.is_county
+        """Report the region's period up to the level above: a county to its city, a city to the province."""
+        return self.is_county or self.is_city
 
     def may_return_batch(self, report: Any) -> bool:
-        """Return a county's reported batch: a city or the province over that county."""
-        return self.is_official and not self.is_county and self.region_in_scope(report.county)
+        """Return a region's reported batch: an official of a level above that region, over it (a city or the
+        province a county's, the province a city's)."""
+        return (self.is_official and not self.is_county and self.region_in_scope(report.region)
+                and report.region.level > (self.region_level or 0))
+
+    def may_remind_filers(self, region: Any) -> bool:
+        """Remind the enterprises of ``region`` that have not filed (催报), now: an official over that region."""
+        return self.is_official and self.region_in_scope(region)
 
     @property
     def may_adjust_deadlines(self) -> bool:

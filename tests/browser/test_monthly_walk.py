@@ -88,8 +88,10 @@ def test_month_walk(world, live_server, page):
     page.get_by_role("button", name="审核通过").click()
     expect(page.get_by_test_id("filing-status")).to_have_text("审核通过")
     page.goto(f"{live_server.url}/monitoring/review/?period={period.year}-{period.month}")
-    page.get_by_role("button", name="上报本县数据").click()
-    expect(page.get_by_test_id("county-report")).to_have_text("已上报")
+    page.get_by_role("link", name="上报本县数据").click()
+    expect(page.get_by_test_id("nothing-open")).to_be_visible()
+    page.get_by_role("button", name="确认上报").click()
+    expect(page.get_by_test_id("region-report")).to_have_text("已上报")
     sign_out(page)
 
     # The city sees the county as reported.

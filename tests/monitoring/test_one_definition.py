@@ -1,15 +1,20 @@
 """Every figure is defined once: the same answer on the analysis page, in every sheet of the summary workbook
 and in the bulletin. The hard case is an enterprise that moved county between last year and now."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from monitoring import analysis, selectors
 from monitoring import periods as monitoring_periods
 from monitoring.bulletins import services as bulletins
 from monitoring.indicators import INDICATORS
+from portal.bulletins import services as bulletin_services
+from portal.core import registry
 from portal.enterprises import services as enterprise_services
 from tests import factories as f
 
@@ -111,3 +116,46 @@ def test_the_bulletin_total_is_the_regions_own_line_not_a_sum(world):
             region=world.province, children=False)
         assert next(m for m in total["months"] if m["month"] == month)["expected"] == own.expected
     assert total["submitted"] == 1
+
+
+def test_a_region_with_nothing_expected_has_no_rate_and_no_rank_anywhere(world, login):
+    """A city with no monitored enterprise is not given 0.0% and is not ranked — on the status page, in the
+    workbook's status sheet, the status xlsx and the bulletin alike (one rule, in ``reporting_counts``)."""
+    year, quarter = bulletins.previous_quarter(timezone.localdate())
+    period = past_period(year, 3 * quarter)  # the last month of the last quarter that ended
+    make_filing(world.e_haian, period)  # 南通: 1 of 2 filed (50%); 南京: 0 of 1 (0%)
+    suzhou, wuxi = f.city("320500", "苏州市"), f.city("320200", "无锡市")  # nothing expected
+    user = world.users["province"]
+    _region, own, rows = selectors.reporting_counts(user=user, period=period, region=world.province)
+    by_code = {r.region.code: r for r in rows}
+    assert [(by_code[c].rate, by_code[c].rank) for c in ("320600", "320100", "320500", "320200")] == [
+        (50.0, 1), (0.0, 2), (None, None), (None, None)]
+    assert own.rate == round(100 / 3, 1)
+    # The page: "—" for the empty cities' rate and rank, the others as ranked.
+    html = login(user).get(reverse("monitoring:status"), {"period": f"{period.year}-{period.month}"}).content.decode()
+    for code in (suzhou.code, wuxi.code):
+        assert f'data-testid="rate-{code}">—<' in html and f'data-testid="rank-{code}">—<' in html
+    assert 'data-testid="rate-320100">0.0%<' in html and 'data-testid="rank-320100">2<' in html
+    # The workbook's status sheet and the status page's xlsx (the same sheet).
+    book, _written = workbook(user, period, world.province)
+    response = login(user).get(reverse("monitoring:status_xlsx"), {"period": f"{period.year}-{period.month}"})
+    for ws in (book["报送情况"], load_workbook(io.BytesIO(response.content))["报送情况"]):
+        heads = header_index(ws)
+        lines = {row[heads["地区"]]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+        assert (lines["苏州市"][heads["报送率(%)"]], lines["苏州市"][heads["排名"]]) == ("—", "—")
+        assert (lines["南京市"][heads["报送率(%)"]], lines["南京市"][heads["排名"]]) == (0, 2)
+    # The bulletin: unranked, no rate, listed after the ranked ones; its page and notice say so.
+    kind = registry.bulletin_kind(bulletins.KIND)
+    bulletin, _outcome = bulletin_services.generate_bulletin(kind=kind, region=world.province,
+                                                             period=f"{year}-Q{quarter}", actor=user)
+    figures = bulletin.figures
+    notice = "\n".join(kind.notice_lines(region=bulletin.region, period=bulletin.period, rows=bulletin.figures,
+                                          total=bulletin.totals))
+    assert [(r["name"], r["rank"], r["rate"]) for r in figures][2:] == [("无锡市", None, None), ("苏州市", None, None)]
+    assert [r["rank"] for r in figures][:2] == [1, 2]
+    page = login(user).get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
+    row = page[page.index('data-region="320500"'):]
+    assert row[:row.index("</tr>")].count("—") >= 2 and "0.0%" not in row[:row.index("</tr>")]
+    assert "不排名(无应报企业)苏州市" not in notice
+    assert "不排名(无应报企业) 苏州市" in notice
+    assert "本季度分析报告" in page

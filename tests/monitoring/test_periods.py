@@ -165,9 +165,9 @@ def test_pages_read_both_spellings_and_write_one(world, login, name):
 def test_redirects_and_reminders_write_the_one_spelling(world, login):
     period = march()
     county = login(world.users["county"])
-    services.file_one(actor=world.users["enterprise"], enterprise=world.e_haian, period=period, data=valid_data(),
-                      submit=True)
-    response = county.post(reverse("monitoring:bulk_approve") + f"?period={period.year}-3")
+    filing = services.file_one(actor=world.users["enterprise"], enterprise=world.e_haian, period=period,
+                               data=valid_data(), submit=True).filing
+    response = county.post(reverse("monitoring:bulk_approve") + f"?period={period.year}-3", {"filing": [filing.pk]})
     assert response["Location"] == f"/monitoring/review/?period={period.year}-03"
     response = county.post(reverse("monitoring:report_up") + f"?period={period.year}-3")
     assert response["Location"] == f"/monitoring/review/?period={period.year}-03"

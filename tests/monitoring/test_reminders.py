@@ -142,7 +142,7 @@ def test_counties_with_submissions_waiting_are_reminded_on_the_filing_deadline(w
 
 def test_cities_hear_of_counties_not_reported_the_day_after_the_review_deadline(world, committed):
     period = open_period()
-    services.report_county(actor=world.users["county"], period=period)  # 海安市 reported
+    services.report_up(actor=world.users["county"], period=period, confirmed=True)  # 海安市 reported
     day16 = period.review_deadline + timedelta(days=1)
     counts = committed(reminders.remind_unreported_counties, today=day16)
     assert counts["created"] == 2

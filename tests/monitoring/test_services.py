@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from monitoring import selectors, services
-from monitoring.models import CountyReport, Filing, FilingEvent, FilingStatus
+from monitoring.models import Filing, FilingEvent, FilingStatus, RegionReport
 from portal.audit.models import AuditEntry
 from portal.core.exceptions import Conflict
 
@@ -157,15 +157,15 @@ def test_county_reports_up_after_review_and_city_returns(world):
     period = open_period()
     out = submit(world, valid_data(), period)
     with pytest.raises(ValidationError):
-        services.report_county(actor=world.users["county"], period=period)
+        services.report_up(actor=world.users["county"], period=period, confirmed=True)
     services.approve_filing(actor=world.users["county"], filing=out.filing)
-    report = services.report_county(actor=world.users["county"], period=period)
+    report = services.report_up(actor=world.users["county"], period=period)
     assert report.on_time is True
     with pytest.raises(PermissionDenied):
-        services.return_county(actor=world.users["other_city"], report=report, reason="x")
-    services.return_county(actor=world.users["city"], report=report, reason="请核实海安数据")
-    assert CountyReport.objects.get().status == CountyReport.Status.RETURNED
-    again = services.report_county(actor=world.users["county"], period=period)
+        services.return_report(actor=world.users["other_city"], report=report, reason="x")
+    services.return_report(actor=world.users["city"], report=report, reason="请核实海安数据")
+    assert RegionReport.objects.get().status == RegionReport.Status.RETURNED
+    again = services.report_up(actor=world.users["county"], period=period)
     assert again.first_reported_at == report.first_reported_at
 
 

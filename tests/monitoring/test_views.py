@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from monitoring import services
-from monitoring.models import CountyReport, Filing, FilingStatus
+from monitoring.models import Filing, FilingStatus, RegionReport
 from tests import factories as f
 
 from .helpers import open_period, valid_data
@@ -94,7 +94,7 @@ def test_review_return_resubmit_approve_report_up(world, login):
     county.post(detail, {"action": "approve"})
     assert Filing.objects.get().status == FilingStatus.APPROVED
     county.post(reverse("monitoring:report_up") + f"?period={period.year}-{period.month}")
-    assert CountyReport.objects.get().status == CountyReport.Status.REPORTED
+    assert RegionReport.objects.get().status == RegionReport.Status.REPORTED
     status = city.get(reverse("monitoring:status") + f"?period={period.year}-{period.month}").content.decode()
     assert 'data-testid="report-320685"' in status
 
@@ -176,7 +176,8 @@ def test_bulk_approve_takes_only_clean_submissions(world, login):
     response = login(world.users["county"]).post(
         reverse("monitoring:bulk_approve") + f"?period={period.year}-{period.month}",
         {"filing": [clean.pk, warned.pk, foreign.pk]}, follow=True)
-    assert "已审核通过 1 份;1 份带预警" in response.content.decode()
+    text = response.content.decode()
+    assert "已审核通过 1 份报表。" in text and "1 份报表带预警,未批量通过,请逐份审核。" in text
     statuses = dict(Filing.objects.values_list("pk", "status"))
     assert statuses == {clean.pk: FilingStatus.APPROVED, warned.pk: FilingStatus.SUBMITTED,
                         foreign.pk: FilingStatus.SUBMITTED}

@@ -4,7 +4,7 @@ it may NOT reach.
 - file (year/month): the page only ever shows the user's own enterprise: nothing foreign (None);
 - file_on_behalf: an enterprise outside the role's subtree (the province sees all);
 - filing_detail: a filing of an enterprise outside the role's scope;
-- return_county: a county report of a county outside the role's subtree;
+- return_report: a county's report up of a county outside the role's subtree;
 - withdraw, request_unlock (year/month): act on the user's own enterprise only: nothing foreign (None);
 - decide_unlock: an unlock request of an enterprise outside the role's scope.
 """
@@ -12,7 +12,7 @@ it may NOT reach.
 from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import CountyReport, Filing, UnlockRequest
+from monitoring.models import Filing, RegionReport, UnlockRequest
 from portal.core.periods import month_code
 from tests import factories as f
 from tests.monitoring.helpers import open_period, valid_data
@@ -63,9 +63,9 @@ def _county_report(world, role):
     if enterprise is None:
         return None
     period = open_period()
-    report, _created = CountyReport.objects.get_or_create(
-        county=enterprise.region, period=period,
-        defaults={"status": CountyReport.Status.REPORTED, "first_reported_at": timezone.now(),
+    report, _created = RegionReport.objects.get_or_create(
+        region=enterprise.region, period=period,
+        defaults={"status": RegionReport.Status.REPORTED, "first_reported_at": timezone.now(),
                   "reported_at": timezone.now(), "on_time": True,
                   "reported_by": world.users["county"]})
     return {"pk": report.pk}
@@ -98,7 +98,7 @@ FOREIGN = {
     "monitoring:old_file": _month,
     "monitoring:file_on_behalf": _file_on_behalf,
     "monitoring:filing_detail": _filing_detail,
-    "monitoring:return_county": _county_report,
+    "monitoring:return_report": _county_report,
     "monitoring:withdraw": _month,
     "monitoring:request_unlock": _month,
     "monitoring:decide_unlock": _foreign_unlock_request,
@@ -106,7 +106,7 @@ FOREIGN = {
 
 POST_DATA = {
     "monitoring:filing_detail": lambda world, role: {"action": "approve"},
-    "monitoring:return_county": lambda world, role: {"reason": "退回测试"},
+    "monitoring:return_report": lambda world, role: {"reason": "退回测试"},
     "monitoring:decide_unlock": lambda world, role: {"action": "approve"},
 }
 
@@ -129,7 +129,7 @@ OWN = {
         Own("province", {"pk": _filing(world, world.e_jiangning).pk}, "江宁丙阀门"),
         Own("county", {"pk": _filing(world, world.e_haian).pk}, method="post", data={"action": "approve"},
             status=302)],
-    "monitoring:return_county": lambda world: [
+    "monitoring:return_report": lambda world: [
         Own("city", _county_report(world, "other_county"), method="post", data={"reason": "数据不全"}, status=302)],
     "monitoring:withdraw": lambda world: [Own("enterprise", _period_kwargs(world), method="post", status=302)],
     "monitoring:request_unlock": lambda world: [

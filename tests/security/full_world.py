@@ -117,7 +117,7 @@ def populate(world):
     world.county_reports = {}
     for county_key, reporter in (("haian", "county"), ("rugao", "other_county"), ("jiangning", "province")):
         county = getattr(world, county_key)
-        world.county_reports[county_key] = f.CountyReportFactory(county=county, period=period,
+        world.county_reports[county_key] = f.RegionReportFactory(region=county, period=period,
                                                                  reported_by=world.users[reporter])
 
     # In the quarter the reports page shows by default: the last one that ended.

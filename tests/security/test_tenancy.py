@@ -80,7 +80,7 @@ def test_the_system_scope_reads_everything_and_changes_nothing(world):
 def test_named_predicates_follow_the_level(world):
     province, city, county = (scope_for(world.users[k]) for k in ("province", "city", "county"))
     assert (province.is_province, city.is_city, county.is_county) == (True, True, True)
-    assert county.may_report_up and not city.may_report_up
+    assert county.may_report_up and city.may_report_up and not province.may_report_up
     assert city.may_unlock_filings and not county.may_unlock_filings
     assert province.may_adjust_deadlines and not city.may_adjust_deadlines
     assert city.may_upload_analysis_reports and not province.may_upload_analysis_reports
