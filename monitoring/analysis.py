@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from monitoring.indicators import INDICATORS, SURVEY, Kind
 from monitoring.models import Filing, FilingStatus, Period
 from monitoring.selectors import monthly_value
-from portal.accounts.scoping import within
+from portal.accounts.scoping import Viewer, within
 from portal.core.periods import month_code
 from portal.enterprises.models import Industry, SizeClass
 from portal.regions.models import Region
@@ -28,7 +28,7 @@ COUNTED = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)  # a returned filing i
 CODES = [i.code for i in INDICATORS]
 
 
-def counted_filings(*, user: Any, period: Period | None = None, region: Region | None = None) -> Any:
+def counted_filings(*, user: Viewer, period: Period | None = None, region: Region | None = None) -> Any:
     qs = Filing.objects.visible_to(user).filter(status__in=COUNTED)
     if period is not None:
         qs = qs.filter(period_id=period.pk)
@@ -54,7 +54,7 @@ def _child_key(region: Region) -> str:
     return "county_id" if region.level == 2 else ("city_id" if region.level == 1 else "county_id")
 
 
-def comparable_sums(*, user: Any, period: Period, region: Region, key: str | None) -> tuple[dict, dict]:
+def comparable_sums(*, user: Viewer, period: Period, region: Region, key: str | None) -> tuple[dict, dict]:
     """The one definition of year-on-year growth on the same enterprises (同口径): the enterprises with a counted
     filing in both this period and the same month last year, attributed to where they filed now (``key``: the
     current filing's ``county_id``, ``city_id``, ``industry_code`` or ``size_class``; None for one total).
@@ -106,7 +106,7 @@ def _month_before(year: int, month: int) -> tuple[int, int]:
     return (year, month - 1) if month > 1 else (year - 1, 12)
 
 
-def filing_figures(*, user: Any, filing: Filing) -> list[FigureRow]:
+def filing_figures(*, user: Viewer, filing: Filing) -> list[FigureRow]:
     """Each indicator of ``filing`` with its month's own value, 环比 and 同比 (``growth``, the one formula), read
     from the enterprise's own submitted filings of the last two months and of the same month last year (with its
     history, wherever it filed then). One query."""
@@ -140,7 +140,7 @@ def filing_figures(*, user: Any, filing: Filing) -> list[FigureRow]:
     return out
 
 
-def indicator_totals(*, user: Any, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:
+def indicator_totals(*, user: Viewer, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:
     """Totals of every indicator grouped by child region / industry / size class, plus the grand total.
 
     Growth compares this month's year-to-date totals with last year's same month over the enterprises that
@@ -228,7 +228,7 @@ def _indices(row: Any) -> dict:
     return out
 
 
-def diffusion_by_region(*, user: Any, period: Period, region: Region) -> tuple[list[dict], dict]:
+def diffusion_by_region(*, user: Viewer, period: Period, region: Region) -> tuple[list[dict], dict]:
     """Each child region's indices for the month, and the region's own. Two queries."""
     key = _child_key(region)
     names = {r.id: r.name for r in Region.objects.visible_to(user).filter(parent=region)}
@@ -239,7 +239,7 @@ def diffusion_by_region(*, user: Any, period: Period, region: Region) -> tuple[l
     return sorted(rows, key=lambda r: str(r["region"])), {"n": own["overall_n"], **_indices(own)}
 
 
-def diffusion_trend(*, user: Any, region: Region, until: Period, months: int = 24) -> list[dict]:
+def diffusion_trend(*, user: Viewer, region: Region, until: Period, months: int = 24) -> list[dict]:
     """The region's indices for each of the last ``months`` months up to ``until``. One query."""
     first = until.year * 12 + until.month - months
     qs = (counted_filings(user=user, region=region)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitoring import periods, selectors
+from portal.accounts.scoping import Viewer
 from portal.core.registry import register_figure
 from portal.regions import selectors as region_selectors
 
@@ -22,7 +23,7 @@ def _ended_months(year: int) -> list[int]:
     return list(range(1, today.month)) if year == today.year else []
 
 
-def reporting_rate(*, viewer: Any, region: Any, year: int) -> float | None:
+def reporting_rate(*, viewer: Viewer, region: Any, year: int) -> float | None:
     """The year's reporting rate (报送率) of ``region``: submitted ÷ expected over the year's ended months."""
     expected = submitted = 0
     for month in _ended_months(year):
@@ -33,7 +34,7 @@ def reporting_rate(*, viewer: Any, region: Any, year: int) -> float | None:
     return round(100.0 * submitted / expected, 1) if expected else None
 
 
-def monitored_enterprises(*, viewer: Any, region: Any, year: int) -> int:
+def monitored_enterprises(*, viewer: Viewer, region: Any, year: int) -> int:
     """Monitored enterprises of ``region`` in ``year`` (the quota overview's count)."""
     return region_selectors.overview(user=viewer, region=region, year=year)["own"].total
 

@@ -23,7 +23,8 @@ from monitoring.models import (
 )
 from monitoring.reminders.models import Chase
 from monitoring.validation import Context, validate
-from portal.accounts.scoping import scope_for, within
+from portal.accounts.models import User
+from portal.accounts.scoping import Viewer, scope_for, within
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
 
@@ -64,7 +65,7 @@ def build_contexts(enterprises: list[Enterprise], period: Period) -> dict[int, C
 
 
 
-def periods_for_enterprise(*, user: Any, enterprise: Enterprise, limit: int = 24) -> list[dict]:
+def periods_for_enterprise(*, user: Viewer, enterprise: Enterprise, limit: int = 24) -> list[dict]:
     """The enterprise's months with their filing, newest first: the ended months (a month is filed after it
     ends) since it was monitored, or every ended month it has a filing for. Two queries."""
     filings = {f.period_id: f for f in Filing.objects.visible_to(user).filter(enterprise=enterprise)
@@ -80,7 +81,7 @@ def periods_for_enterprise(*, user: Any, enterprise: Enterprise, limit: int = 24
     return [{"period": p, "filing": filings.get(p.id)} for p in months[:limit]]
 
 
-def filing_for(*, user: Any, enterprise: Enterprise, period: Period) -> Filing | None:
+def filing_for(*, user: Viewer, enterprise: Enterprise, period: Period) -> Filing | None:
     return (Filing.objects.visible_to(user).filter(enterprise=enterprise, period_id=period.pk)
             .select_related("period", "enterprise").prefetch_related("products").first())
 
@@ -106,7 +107,7 @@ def filed_report(*, filing: Filing, enterprise: Enterprise, period: Period) -> d
     }
 
 
-def filing_detail(*, user: Any, pk: int) -> Filing | None:
+def filing_detail(*, user: Viewer, pk: int) -> Filing | None:
     return (Filing.objects.visible_to(user).select_related("period", "enterprise", "enterprise__region",
                                                             "reviewed_by", "filed_by")
             .prefetch_related("products").filter(pk=pk).first())
@@ -157,7 +158,7 @@ def history(*, filing: Filing) -> list[HistoryRow]:
                        fields=[labels.get(code, code) for code in e.fields or []]) for e in events]
 
 
-def person_name(user: Any, fallback: str = "") -> str:
+def person_name(user: User | None, fallback: str = "") -> str:
     """A person as people name them: the account's full name, else its user name."""
     if user is None:
         return fallback
@@ -204,7 +205,7 @@ def changes_since_return(*, filing: Filing) -> list[dict]:
             for k in after if before.get(k) != after.get(k)]
 
 
-def review_queue(*, user: Any, period: Period, status: str = FilingStatus.SUBMITTED, q: str = "") -> Any:
+def review_queue(*, user: Viewer, period: Period, status: str = FilingStatus.SUBMITTED, q: str = "") -> Any:
     """Submissions waiting for the user's review: one query for the page, enterprise joined."""
     qs = (Filing.objects.visible_to(user).filter(period_id=period.pk)
           .select_related("enterprise", "county")
@@ -219,7 +220,7 @@ def review_queue(*, user: Any, period: Period, status: str = FilingStatus.SUBMIT
     return qs
 
 
-def expected_enterprises(*, user: Any, period: Period) -> Any:
+def expected_enterprises(*, user: Viewer, period: Period) -> Any:
     """Enterprises monitored during the period's month (by monitored-from/until), in the user's scope."""
     start = date(period.year, period.month, 1)
     return Enterprise.objects.visible_to(user).filter(
@@ -271,7 +272,7 @@ def _fill(status: ReportingCounts, row: dict) -> None:
         setattr(status, key.removeprefix("n_"), row.get(key) or 0)
 
 
-def reporting_counts(*, user: Any, period: Period, region: Region | None = None, children: bool = True,
+def reporting_counts(*, user: Viewer, period: Period, region: Region | None = None, children: bool = True,
                      own: bool = True) -> tuple[Region | None, RegionStatus | None, list[RegionStatus]]:
     """The one definition of the reporting figures (expected, submitted, on time, late, returned, approved, rate,
     rank): ``region``'s own (counted over its whole subtree, never summed from rows) and each child region's,
@@ -311,7 +312,7 @@ def reporting_counts(*, user: Any, period: Period, region: Region | None = None,
     return region, own_line, out
 
 
-def status_by_child(*, user: Any, period: Period, region: Region | None = None) -> tuple[Region | None, list[RegionStatus]]:
+def status_by_child(*, user: Viewer, period: Period, region: Region | None = None) -> tuple[Region | None, list[RegionStatus]]:
     """Each child region's reporting figures (``reporting_counts``)."""
     region, _own, rows = reporting_counts(user=user, period=period, region=region, own=False)
     return region, rows
@@ -336,7 +337,7 @@ def rank_order(row: dict) -> tuple:
     return (row.get("rank") is None, row.get("rank") or 0, row.get("code") or "")
 
 
-def not_filed(*, user: Any, period: Period, region: Region) -> Any:
+def not_filed(*, user: Viewer, period: Period, region: Region) -> Any:
     """Enterprises expected in the period that have not submitted, with their contacts."""
     submitted = Filing.objects.visible_to(user).filter(period_id=period.pk, enterprise=OuterRef("pk")).submitted()
     return (within(expected_enterprises(user=user, period=period), region)
@@ -350,16 +351,16 @@ def check_filing(*, enterprise: Enterprise, period: Period, data: dict) -> Any:
     return validate(data, build_contexts([enterprise], period)[enterprise.id])
 
 
-def recent_periods(*, user: Any, limit: int = 13) -> Any:
+def recent_periods(*, user: Viewer, limit: int = 13) -> Any:
     return list(Period.objects.visible_to(user)[:limit])
 
 
-def region_trail(*, user: Any, region: Region) -> list[Region]:
+def region_trail(*, user: Viewer, region: Region) -> list[Region]:
     """The breadcrumb from the user's own region down to ``region`` (never above the user's region)."""
     return [r for r in Region.objects.visible_to(user).filter(code__in=region.ancestors_and_self()).order_by("level")]
 
 
-def region_report(*, user: Any, region: Region, period: Period) -> RegionReport | None:
+def region_report(*, user: Viewer, region: Region, period: Period) -> RegionReport | None:
     """The region's report of the period up to the level above, if it made one."""
     return RegionReport.objects.visible_to(user).filter(region=region, period_id=period.pk).first()
 
@@ -383,7 +384,7 @@ class OpenItems:
         return bool(self.returned_count or self.not_filed_count or self.regions or self.waiting)
 
 
-def open_items(*, user: Any, period: Period, region: Region, limit: int = 100) -> OpenItems:
+def open_items(*, user: Viewer, period: Period, region: Region, limit: int = 100) -> OpenItems:
     """What is still open before ``region`` reports ``period`` up. Five queries; the lists keep ``limit`` rows."""
     filings = within(Filing.objects.visible_to(user), region).filter(period_id=period.pk)
     waiting = filings.filter(status=FilingStatus.SUBMITTED).count()
@@ -403,13 +404,13 @@ def open_items(*, user: Any, period: Period, region: Region, limit: int = 100) -
                      not_filed=list(unfiled[:limit]), not_filed_count=unfiled.count(), regions=regions)
 
 
-def last_chased(*, user: Any, enterprises: Any, day: date) -> dict[int, Any]:
+def last_chased(*, user: Viewer, enterprises: Any, day: date) -> dict[int, Any]:
     """{enterprise id: the time of its 催报 on ``day``}, for the enterprises given (ids). One query."""
     return dict(Chase.objects.visible_to(user).filter(enterprise_id__in=list(enterprises), day=day)
                 .values_list("enterprise_id", "at"))
 
 
-def region_totals(*, user: Any, period: Period, region: Region) -> RegionStatus:
+def region_totals(*, user: Viewer, period: Period, region: Region) -> RegionStatus:
     """The region's own reporting figures (``reporting_counts`` without the children)."""
     _region, own, _rows = reporting_counts(user=user, period=period, region=region, children=False)
     return own or RegionStatus(region=region)

@@ -13,7 +13,6 @@ staff; reviewed and published by them.
 """
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from monitoring import periods, selectors
 from monitoring.models import AnalysisReport, Period
 from monitoring.selectors import ReportingCounts
-from portal.accounts.scoping import scope_for, within
+from portal.accounts.scoping import Viewer, scope_for, within
 from portal.bulletins.kinds import BulletinKind, Column, PeriodChoice, Table
 from portal.core.periods import Quarter, parse_quarter, quarter_code
 from portal.regions import selectors as region_selectors
@@ -72,7 +71,7 @@ class Row(ReportingCounts):
 # Figures
 # ------------------------------------------------------------------------------------------------
 
-def compute_quarter(*, viewer: Any, region: Region, year: int, quarter: int) -> tuple[list[Row], dict]:
+def compute_quarter(*, viewer: Viewer, region: Region, year: int, quarter: int) -> tuple[list[Row], dict]:
     """The quarter's lines: each child region of ``region`` and the region's own (合计), from the same reads —
     each month's ``selectors.reporting_counts`` (the status page's figures; the own line counted over the whole
     subtree, never summed from the rows), monitored enterprises at the quarter's end against the year's quota
@@ -109,12 +108,12 @@ def compute_quarter(*, viewer: Any, region: Region, year: int, quarter: int) -> 
     return out, {**total.as_dict(), "rank": None}
 
 
-def compute(*, viewer: Any, region: Region, year: int, quarter: int) -> list[Row]:
+def compute(*, viewer: Viewer, region: Region, year: int, quarter: int) -> list[Row]:
     """Each child region's line for the quarter (``compute_quarter``)."""
     return compute_quarter(viewer=viewer, region=region, year=year, quarter=quarter)[0]
 
 
-def compute_total(*, viewer: Any, region: Region, year: int, quarter: int) -> dict:
+def compute_total(*, viewer: Viewer, region: Region, year: int, quarter: int) -> dict:
     """The region's own line for the quarter (``compute_quarter``)."""
     return compute_quarter(viewer=viewer, region=region, year=year, quarter=quarter)[1]
 
@@ -179,7 +178,7 @@ class ReportingBulletin(BulletinKind):
         year, quarter = parse_quarter(period)
         return _("统计月份:%(months)s") % {"months": _months_text(year, quarter)}
 
-    def levels(self, viewer: Any) -> list[Region]:
+    def levels(self, viewer: Viewer) -> list[Region]:
         """The province, then each city (in the viewer's scope)."""
         province = viewer.region
         if province is None:
@@ -190,7 +189,7 @@ class ReportingBulletin(BulletinKind):
     def title(self, region: Region, period: str) -> str:
         return title_of(region, *parse_quarter(period))
 
-    def compute(self, *, viewer: Any, region: Region, period: str) -> Table:
+    def compute(self, *, viewer: Viewer, region: Region, period: str) -> Table:
         rows, total = compute_quarter(viewer=viewer, region=region, year=parse_quarter(period)[0],
                                       quarter=parse_quarter(period)[1])
         ordered = sorted((row.as_dict() for row in rows), key=selectors.rank_order)

@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 from monitoring import periods, services
 from monitoring.models import Filing, FilingStatus, IdempotencyRecord, Period
 from monitoring.validation import parse_payload
-from portal.accounts.scoping import within
+from portal.accounts.models import User
+from portal.accounts.scoping import Viewer, within
 from portal.core import periods as core_periods
 from portal.core.periods import Month
 from portal.enterprises.models import Enterprise
@@ -213,7 +214,7 @@ def fingerprint(*, method: str, path: str, body: Any, dry_run: bool) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _stored(user: Any, key: str) -> IdempotencyRecord | None:
+def _stored(user: User, key: str) -> IdempotencyRecord | None:
     record = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if record is not None and record.created_at < timezone.now() - IDEMPOTENCY_TTL:
         record.delete()
@@ -227,7 +228,7 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> tuple[int, dict]:
     return record.status_code, record.body
 
 
-def idempotent(*, user: Any, key: str | None, request_hash: str,
+def idempotent(*, user: User, key: str | None, request_hash: str,
                run: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
     """Run ``run()`` once per (user, key): (status, body, replayed).
 
@@ -266,13 +267,13 @@ def purge_idempotency_records(*, now: Any=None) -> int:
 # Reads
 # ------------------------------------------------------------------------------------------------
 
-def _filings(user: Any) -> Any:
+def _filings(user: Viewer) -> Any:
     return (Filing.objects.visible_to(user)
             .select_related("enterprise", "period", "county", "city")
             .prefetch_related("products"))
 
 
-def filing_list(*, user: Any, period: Period | None = None, status: str = "", region: Region | None = None) -> Any:
+def filing_list(*, user: Viewer, period: Period | None = None, status: str = "", region: Region | None = None) -> Any:
     """The filings the user may see, newest period first; ``region`` (already scoped) narrows to a subtree."""
     qs = _filings(user)
     if period is not None:
@@ -284,12 +285,12 @@ def filing_list(*, user: Any, period: Period | None = None, status: str = "", re
     return qs.order_by("-period__year", "-period__month", "region_path", "enterprise__credit_code", "id")
 
 
-def approved_filings(*, user: Any, region: Region, period: Period) -> Any:
+def approved_filings(*, user: Viewer, region: Region, period: Period) -> Any:
     """A region's approved filings of a period, for another system to take over in bulk (ordered by id)."""
     return (within(_filings(user), region).filter(period_id=period.pk, status=FilingStatus.APPROVED)
             .order_by("id"))
 
 
-def visible_region(*, user: Any, code: str) -> Region | None:
+def visible_region(*, user: Viewer, code: str) -> Region | None:
     """The region with this code if the user may see it (unknown and foreign look the same: None)."""
     return Region.objects.visible_to(user).filter(code=str(code).strip()).first()

@@ -22,7 +22,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from monitoring.models import AnalysisReport
-from portal.accounts.scoping import scope_for, within
+from portal.accounts.scoping import Viewer, scope_for, within
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core import uploads
@@ -37,7 +37,7 @@ CONTENT_TYPES = {
 }
 
 
-def can_upload(user: Any) -> bool:
+def can_upload(user: Viewer) -> bool:
     """City and county officials upload their region's reports; the province receives them."""
     return scope_for(user).may_upload_analysis_reports
 
@@ -120,7 +120,7 @@ class RegionUploads:
         return self.count > 0
 
 
-def quarter_status(*, user: Any, region: Region, year: int, quarter: int) -> list[RegionUploads]:
+def quarter_status(*, user: Viewer, region: Region, year: int, quarter: int) -> list[RegionUploads]:
     """For each child region of ``region``: its own uploads of the quarter and, for a city, how many of its
     counties have uploaded. Three queries."""
     if not scope_for(user).region_in_scope(region):
@@ -142,7 +142,7 @@ def quarter_status(*, user: Any, region: Region, year: int, quarter: int) -> lis
     return list(rows.values())
 
 
-def reports_for(*, user: Any, region: Region, year: int, quarter: int) -> Any:
+def reports_for(*, user: Viewer, region: Region, year: int, quarter: int) -> Any:
     """The quarter's reports of ``region`` and below, newest first. One query."""
     return (within(AnalysisReport.objects.visible_to(user), region)
             .filter(year=year, quarter=quarter)

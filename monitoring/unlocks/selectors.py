@@ -4,14 +4,14 @@ from typing import Any
 
 from monitoring.models import FilingStatus, Period
 from monitoring.unlocks.models import UnlockRequest
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import Viewer, scope_for
 
 
 def _listed(qs: Any) -> Any:
     return qs.select_related("enterprise", "enterprise__region", "period", "requested_by", "decided_by")
 
 
-def pending_for(*, user: Any, limit: int | None = None) -> list[UnlockRequest]:
+def pending_for(*, user: Viewer, limit: int | None = None) -> list[UnlockRequest]:
     """The requests waiting for ``user``'s decision: those in their subtree they may unlock (cities and the
     province; a county sees none), oldest first."""
     if not scope_for(user).may_unlock_filings:
@@ -24,23 +24,23 @@ def pending_for(*, user: Any, limit: int | None = None) -> list[UnlockRequest]:
     return rows
 
 
-def pending_count(*, user: Any) -> int:
+def pending_count(*, user: Viewer) -> int:
     if not scope_for(user).may_unlock_filings:
         return 0
     return UnlockRequest.objects.visible_to(user).filter(status=UnlockRequest.Status.PENDING).count()
 
 
-def decided_for(*, user: Any, limit: int = 50) -> list[UnlockRequest]:
+def decided_for(*, user: Viewer, limit: int = 50) -> list[UnlockRequest]:
     """The latest answered requests in ``user``'s subtree."""
     return list(_listed(UnlockRequest.objects.visible_to(user).exclude(status=UnlockRequest.Status.PENDING)
                         .order_by("-decided_at", "-id"))[:limit])
 
 
-def request_detail(*, user: Any, pk: int) -> UnlockRequest | None:
+def request_detail(*, user: Viewer, pk: int) -> UnlockRequest | None:
     return _listed(UnlockRequest.objects.visible_to(user)).filter(pk=pk).first()
 
 
-def latest_for(*, user: Any, enterprise: Any, period: Period) -> UnlockRequest | None:
+def latest_for(*, user: Viewer, enterprise: Any, period: Period) -> UnlockRequest | None:
     """The enterprise's latest request about ``period`` (None for a month nobody opened)."""
     if period.pk is None:
         return None
@@ -48,7 +48,7 @@ def latest_for(*, user: Any, enterprise: Any, period: Period) -> UnlockRequest |
             .select_related("decided_by").order_by("-requested_at", "-id").first())
 
 
-def pending_periods(*, user: Any, enterprise: Any) -> set[int]:
+def pending_periods(*, user: Viewer, enterprise: Any) -> set[int]:
     """The ids of the periods the enterprise has a request waiting for."""
     return set(UnlockRequest.objects.visible_to(user).filter(enterprise=enterprise, status=UnlockRequest.Status.PENDING)
                .values_list("period_id", flat=True))

@@ -28,7 +28,7 @@ registered when they were written (``FilingQuerySet.history_visible_to``; the ye
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -272,6 +272,32 @@ class _Anonymous:
     is_active = False
     role = Role.NONE
     pk = None
+
+
+class Viewer(Protocol):
+    """Whom a read is for: a user (signed in or anonymous: ``request.user``) or the portal acting by itself
+    (``system_viewer``). Selectors and services take one and ask ``scope_for`` what it may read."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def role(self) -> Any: ...
+
+    @property
+    def region(self) -> Any: ...
+
+    @property
+    def region_id(self) -> Any: ...
+
+    @property
+    def enterprise_id(self) -> Any: ...
 
 
 class _System:

@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.accounts.models import Role
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import Viewer, scope_for
 
 from .models import AuditEntry
 
 
-def can_read_audit(*, user: Any) -> bool:
+def can_read_audit(*, user: Viewer) -> bool:
     """The audit administrator and officials (their subtree). The system and security administrators,
     whose acts the trail records, do not read it (三员分立)."""
     return user.is_authenticated and user.is_active and (
@@ -22,7 +22,7 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_list(*, user: Any, date_from: date | None = None, date_to: date | None = None, actor: str = "",
+def audit_list(*, user: Viewer, date_from: date | None = None, date_to: date | None = None, actor: str = "",
                model: str = "", action: str = "", q: str = "") -> Any:
     """The rows the user may read, newest first, filtered. Two queries a page (count + rows).
 
@@ -45,5 +45,5 @@ def audit_list(*, user: Any, date_from: date | None = None, date_to: date | None
     return qs.order_by("-at", "-id")
 
 
-def audit_entry(*, user: Any, pk: int) -> AuditEntry | None:
+def audit_entry(*, user: Viewer, pk: int) -> AuditEntry | None:
     return AuditEntry.objects.visible_to(user).filter(pk=pk).first()

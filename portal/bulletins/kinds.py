@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import Viewer, scope_for
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,11 @@ class BulletinKind:
         return period
 
     # -- who and where ---------------------------------------------------------------------------
-    def may_manage(self, user: Any) -> bool:
+    def may_manage(self, user: Viewer) -> bool:
         """Draft, review and publish: province staff (the notices' managers) unless the kind says otherwise."""
         return scope_for(user).may_manage_notices
 
-    def levels(self, viewer: Any) -> list[Any]:
+    def levels(self, viewer: Viewer) -> list[Any]:
         """The regions a period's bulletins are drafted for (each over its child regions)."""
         raise NotImplementedError
 
@@ -76,7 +76,7 @@ class BulletinKind:
     def title(self, region: Any, period: str) -> str:
         raise NotImplementedError
 
-    def compute(self, *, viewer: Any, region: Any, period: str) -> Table:
+    def compute(self, *, viewer: Viewer, region: Any, period: str) -> Table:
         raise NotImplementedError
 
     def notice_lines(self, *, region: Any, period: str, rows: list[dict], total: dict) -> list[str]:

@@ -4,18 +4,19 @@ from typing import Any
 
 from django.db.models import Q
 
+from portal.accounts.scoping import Viewer
 from portal.core import registry
 
 from .kinds import BulletinKind
 from .models import Bulletin
 
 
-def managed_kinds(*, user: Any) -> list[BulletinKind]:
+def managed_kinds(*, user: Viewer) -> list[BulletinKind]:
     """The kinds ``user`` drafts and publishes."""
     return [k for k in registry.bulletin_kinds() if k.may_manage(user)]
 
 
-def visible_bulletins(*, user: Any, kind: str = "") -> Any:
+def visible_bulletins(*, user: Viewer, kind: str = "") -> Any:
     """Officials read the published bulletins of their region, the levels above it and below it; the managers
     of a kind its drafts too."""
     qs = Bulletin.objects.visible_to(user).select_related("region", "notice")
@@ -25,7 +26,7 @@ def visible_bulletins(*, user: Any, kind: str = "") -> Any:
     return qs.filter(Q(status=Bulletin.Status.PUBLISHED) | Q(kind__in=managed))
 
 
-def bulletin_for(*, user: Any, pk: int) -> Bulletin | None:
+def bulletin_for(*, user: Viewer, pk: int) -> Bulletin | None:
     return visible_bulletins(user=user).filter(pk=pk).first()
 
 

@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from portal.accounts.scoping import Viewer
+
 from . import registry
 
 EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
@@ -105,7 +107,7 @@ class Download:
     content_type: str
 
 
-def open_download(*, user: Any, label: str, pk: int) -> Download | None:
+def open_download(*, user: Viewer, label: str, pk: int) -> Download | None:
     """The stored file of row ``pk`` of the model registered as ``label``, if ``user`` may download it and it
     exists; None otherwise (the view answers 404 to either)."""
     entry = registry.stored_file(label)

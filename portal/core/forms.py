@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import Viewer, scope_for
 
 CHOICE_FIELDS = (forms.ModelChoiceField,)  # ModelMultipleChoiceField derives from it
 
@@ -26,7 +26,7 @@ def unscoped(field: forms.ModelChoiceField, *, reason: str) -> forms.ModelChoice
     return field
 
 
-def restrict_choices(form: forms.BaseForm, user: Any) -> None:
+def restrict_choices(form: forms.BaseForm, user: Viewer) -> None:
     """Narrow every model choice field of ``form`` to what ``user`` may read (or change)."""
     scope = scope_for(user)
     for field in form.fields.values():
@@ -50,7 +50,7 @@ class ScopedModelChoiceField(forms.ModelChoiceField):
 class ScopedForm(forms.Form):
     """A form whose model choices come through the acting user's scope (see the module docstring)."""
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         self.user = user
         self._choices_restricted = False
         super().__init__(*args, **kwargs)

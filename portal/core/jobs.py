@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scoping import Viewer
 from portal.audit import context as audit_context
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.models import TaskRun
@@ -92,7 +93,7 @@ class ImportJob:
         return {"state": self.state, "label": self.label, "progress": self.progress, "message": self.message}
 
 
-def import_job(*, user: Any, task_id: str, task: str) -> ImportJob | None:
+def import_job(*, user: Viewer, task_id: str, task: str) -> ImportJob | None:
     """The import job ``task_id`` of ``task`` queued by ``user``; None for anybody else's (the same 404)."""
     run = notification_selectors.tracked_run(user=user, task_id=task_id)
     if run is None or run.task != task:

@@ -10,25 +10,25 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from portal.accounts.middleware import password_expired
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 
 
-def _user_region_path(user: Any) -> str:
-    if user.region_id:
+def _user_region_path(user: User) -> str:
+    if user.region_id and user.region is not None:
         return user.region.path
-    if user.enterprise_id:
+    if user.enterprise_id and user.enterprise is not None:
         return user.enterprise.region_path
     return ""
 
 
-def _token_repr(user: Any) -> str:
+def _token_repr(user: User) -> str:
     return _("%(user)s 的 API 令牌") % {"user": user.get_username()}
 
 
 @transaction.atomic
-def issue_api_token(*, user: Any) -> Token:
+def issue_api_token(*, user: User) -> Token:
     """Create the user's API token, replacing (and so revoking) any previous one."""
     if not user.is_active or user.role == Role.NONE:
         raise PermissionDenied(_("未分配角色的账号不能申请 API 令牌。"))
@@ -45,7 +45,7 @@ def issue_api_token(*, user: Any) -> Token:
 
 
 @transaction.atomic
-def revoke_api_token(*, user: Any) -> bool:
+def revoke_api_token(*, user: User) -> bool:
     """Delete the user's API token. Returns whether there was one."""
     deleted = Token.objects.filter(user=user).delete()[0] > 0
     if deleted:

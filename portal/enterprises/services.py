@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import Viewer, scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core import jobs, uploads
@@ -366,7 +366,7 @@ def run_import_job(*, spooled: str, user_id: int, ip_address: str | None, progre
                            act=lambda fh: import_enterprises(actor=actor, fileobj=fh, progress=progress))
 
 
-def import_job(*, user: Any, task_id: str) -> jobs.ImportJob | None:
+def import_job(*, user: Viewer, task_id: str) -> jobs.ImportJob | None:
     return jobs.import_job(user=user, task_id=task_id, task=IMPORT_TASK)
 
 

@@ -4,19 +4,19 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from portal.accounts.models import Role
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import Viewer, scope_for
 
 from .models import Notice, NoticeKind
 
 HOME_ITEMS = 8
 
 
-def can_manage(user: Any) -> bool:
+def can_manage(user: Viewer) -> bool:
     """Province staff publish news, notices and policies."""
     return getattr(user, "role", None) == Role.OFFICIAL and scope_for(user).can_manage_notices
 
 
-def home_columns(*, user: Any) -> list[dict]:
+def home_columns(*, user: Viewer) -> list[dict]:
     """The three columns of the home page: one query per column, eight items each."""
     visible = Notice.objects.visible_to(user).published()
     return [
@@ -26,12 +26,12 @@ def home_columns(*, user: Any) -> list[dict]:
     ]
 
 
-def headline(*, user: Any) -> Notice | None:
+def headline(*, user: Viewer) -> Notice | None:
     """The newest published notice (通知公告), shown large on the home page."""
     return Notice.objects.visible_to(user).published().filter(kind=NoticeKind.NOTICE).first()
 
 
-def notice_list(*, user: Any, kind: str | None = None, q: str = "") -> Any:
+def notice_list(*, user: Viewer, kind: str | None = None, q: str = "") -> Any:
     """The public list: published items only, also for the staff who see drafts elsewhere."""
     qs = Notice.objects.visible_to(user).published()
     if kind:
@@ -41,7 +41,7 @@ def notice_list(*, user: Any, kind: str | None = None, q: str = "") -> Any:
     return qs.select_related("author")
 
 
-def latest(*, user: Any, limit: int = 5) -> list[Notice]:
+def latest(*, user: Viewer, limit: int = 5) -> list[Notice]:
     return list(Notice.objects.visible_to(user).published().only("id", "title", "published_at", "kind")[:limit])
 
 
@@ -51,7 +51,7 @@ class ManageStatus:
     PUBLISHED = "published"
 
 
-def manage_list(*, user: Any, kind: str | None = None, q: str = "", status: str | None = None) -> Any:
+def manage_list(*, user: Viewer, kind: str | None = None, q: str = "", status: str | None = None) -> Any:
     """Everything the province staff manage, drafts included; nothing for anyone else."""
     if not can_manage(user):
         return Notice.objects.none()
@@ -70,13 +70,13 @@ def manage_list(*, user: Any, kind: str | None = None, q: str = "", status: str 
     return qs.select_related("author")
 
 
-def managed_notice(*, user: Any, pk: int) -> Notice | None:
+def managed_notice(*, user: Viewer, pk: int) -> Notice | None:
     if not can_manage(user):
         return None
     return Notice.objects.visible_to(user).filter(pk=pk).first()
 
 
-def manage_counts(*, user: Any) -> dict:
+def manage_counts(*, user: Viewer) -> dict:
     """Drafts and scheduled items waiting for the staff: one query."""
     if not can_manage(user):
         return {"drafts": 0, "scheduled": 0}

@@ -5,12 +5,12 @@ from typing import Any
 from django.core.cache import cache
 from django_celery_beat.models import PeriodicTask
 
-from portal.accounts.scoping import scope_for
+from portal.accounts.scoping import Viewer, scope_for
 
 from .models import Notification, Preference, TaskRun
 
 
-def inbox(*, user: Any, unread_only: bool = False) -> Any:
+def inbox(*, user: Viewer, unread_only: bool = False) -> Any:
     qs = Notification.objects.visible_to(user).only("id", "title", "body", "link", "created_at", "read_at")
     return qs.unread() if unread_only else qs
 
@@ -22,7 +22,7 @@ def unread_key(user_id: Any) -> str:
     return f"inbox-unread:{user_id}"
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Viewer | None) -> int:
     """The user's unread messages, kept in the cache (the page header shows it on every page: with Redis it costs
     no query; the count is primed at login and dropped whenever the user's inbox changes)."""
     if user is None or not user.is_authenticated:
@@ -69,16 +69,16 @@ def header_unread(request: Any) -> LazyCount:
     return LazyCount(lambda: unread_count(user))
 
 
-def notification_for(*, user: Any, pk: int) -> Notification | None:
+def notification_for(*, user: Viewer, pk: int) -> Notification | None:
     return Notification.objects.visible_to(user).filter(pk=pk).first()
 
 
-def preferences_for(*, user: Any) -> Preference:
+def preferences_for(*, user: Viewer) -> Preference:
     """The user's saved preference, or the defaults (email yes, SMS no) unsaved."""
     return Preference.objects.visible_to(user).first() or Preference(user_id=user.pk)
 
 
-def tracked_run(*, user: Any, task_id: str) -> TaskRun | None:
+def tracked_run(*, user: Viewer, task_id: str) -> TaskRun | None:
     """A run queued by ``user`` through queue_tracked(); nobody else's (their id answers the same 404)."""
     if not user.is_authenticated:
         return None
@@ -96,20 +96,20 @@ def run_status(run: TaskRun) -> dict:
     }
 
 
-def can_see_schedule(user: Any) -> bool:
+def can_see_schedule(user: Viewer) -> bool:
     """Province staff and the system administrator see the schedule and the runs (the administrator edits
     the schedule in the admin)."""
     return scope_for(user).may_see_schedule
 
 
-def schedule(*, user: Any) -> list:
+def schedule(*, user: Viewer) -> list:
     if not can_see_schedule(user):
         return []
 
     return list(PeriodicTask.objects.select_related("crontab", "interval").order_by("name"))
 
 
-def recent_runs(*, user: Any, limit: int = 50) -> list[TaskRun]:
+def recent_runs(*, user: Viewer, limit: int = 50) -> list[TaskRun]:
     if not can_see_schedule(user):
         return []
     return list(TaskRun.objects.visible_to(user).only("task", "started_at", "finished_at", "outcome", "counts",

@@ -22,6 +22,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
+from portal.accounts.models import User
+from portal.accounts.scoping import Viewer
+
 from .models import Channel, Delivery, Notification, Preference
 from .selectors import forget_unread, unread_count
 from .sms import SMS, get_backend
@@ -314,7 +317,7 @@ def send_deliveries(*, ids: list[int]) -> dict:
 # The inbox and preferences
 # ------------------------------------------------------------------------------------------------
 
-def mark_read(*, user: Any, notification: Notification) -> Notification:
+def mark_read(*, user: User, notification: Notification) -> Notification:
     if notification.recipient_id != user.pk:
         raise PermissionError("not the recipient")
     if notification.read_at is None:
@@ -324,20 +327,20 @@ def mark_read(*, user: Any, notification: Notification) -> Notification:
     return notification
 
 
-def mark_all_read(*, user: Any) -> int:
+def mark_all_read(*, user: User) -> int:
     n = Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
     forget_unread([user.pk])
     return n
 
 
-def prime_unread(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def prime_unread(sender: Any, request: Any, user: Viewer, **kwargs: Any) -> None:
     """On login (user_logged_in): count the unread messages once, so the header's pages read the cache."""
     forget_unread([user.pk])
     unread_count(user)
 
 
 @transaction.atomic
-def set_preferences(*, user: Any, email: bool, sms: bool) -> Preference:
+def set_preferences(*, user: User, email: bool, sms: bool) -> Preference:
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
     preference.email, preference.sms = bool(email), bool(sms)
     preference.save(update_fields=["email", "sms"])

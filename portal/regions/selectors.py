@@ -1,12 +1,11 @@
 """Reads of the region tree: the overview of monitored enterprises against quotas and the target mix."""
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
 
-from portal.accounts.scoping import scope_for, subtree_case, within
+from portal.accounts.scoping import Viewer, scope_for, subtree_case, within
 from portal.enterprises.models import Enterprise, SizeClass
 from portal.enterprises.selectors import monitored_q
 
@@ -84,15 +83,15 @@ class RegionRow:
         return self.region.level < RegionLevel.COUNTY
 
 
-def can_see_overview(*, user: Any) -> bool:
+def can_see_overview(*, user: Viewer) -> bool:
     return scope_for(user).is_official
 
 
-def can_set_quota(*, user: Any) -> bool:
-    return scope_for(user).is_official and user.is_province_official
+def can_set_quota(*, user: Viewer) -> bool:
+    return scope_for(user).is_province
 
 
-def region_for_overview(*, user: Any, code: str | None = None) -> Region | None:
+def region_for_overview(*, user: Viewer, code: str | None = None) -> Region | None:
     """The region whose overview the user opens: their own by default, else one of their subtree; else None."""
     if not scope_for(user).is_official:
         return None
@@ -106,7 +105,7 @@ def as_of_for(year: int, today: date | None = None) -> date:
     return today if year >= today.year else date(year, 12, 31)
 
 
-def overview(*, user: Any, region: Region, year: int, today: date | None = None) -> dict:
+def overview(*, user: Viewer, region: Region, year: int, today: date | None = None) -> dict:
     """The region and each child with monitored counts by size class, quota and mix. Four queries in all.
 
     Enterprises are counted in one GROUP BY over the child prefix of their region path, not one query a child.
@@ -146,7 +145,7 @@ def overview(*, user: Any, region: Region, year: int, today: date | None = None)
     }
 
 
-def monitored_summary(*, user: Any) -> dict:
+def monitored_summary(*, user: Viewer) -> dict:
     """For the dashboard: the user's region's monitored enterprises today and this year's quota (two queries)."""
     today = timezone.localdate()
     total = Enterprise.objects.visible_to(user).filter(monitored_q(today)).count()
