@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from portal.accounts.scoping import scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
+from portal.core.db import analyze
 from portal.regions.models import Region, RegionLevel
 
 from .credit_code import validate_credit_code
@@ -353,6 +354,9 @@ def import_enterprises(*, actor: Any, fileobj: Any, dry_run: bool = False) -> Im
     if dry_run:
         return result
     _save_import(actor, to_create, to_update)
+    # Thousands of new rows are read at once by the next job (a reminder, the status pages): analysed now, not
+    # when autovacuum gets to it (a no-op on SQLite and after a small import).
+    analyze(Enterprise, rows=len(to_create) + len(to_update))
     return result
 
 
