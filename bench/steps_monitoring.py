@@ -150,7 +150,7 @@ def _periods_before_generated(ctx: Context) -> list:
     return opened
 
 
-@step("api_filings_per_s", order=400)
+@step("api_filings_per_s", order=400, needs=("generate_enterprises_s",))
 def api_filings(ctx: Context) -> None:
     """Filings per second through POST /api/v1/filings/batch/ (batches of 1,000, full validation, token auth)."""
 
