@@ -12,6 +12,9 @@ step does when part of it is preparation that must not be timed::
             insert(rows)
         ctx.record("generate_raw_ratio", ctx.figures["generate_enterprises_s"] / ctx.figures["raw_insert_s"])
 
+A step declares the steps whose data it reads (``needs``), so that ``--only`` runs them too: a figure can be
+measured again on its own (``--only reminders_compute_queue_s``) without naming its preparation.
+
 A step that cannot run yet (the feature it measures does not exist in this checkout) raises
 :class:`Skip` with a reason; the run goes on and the figure is absent.
 
@@ -38,22 +41,26 @@ class Step:
     func: Callable[[Context], Any]
     order: int = 100
     doc: str = ""
+    needs: tuple[str, ...] = ()
 
 
 STEPS: dict[str, Step] = {}
 
 
-def step(name: str, *, order: int = 100) -> Callable[[Callable[[Context], Any]], Callable[[Context], Any]]:
+def step(name: str, *, order: int = 100,
+         needs: tuple[str, ...] = ()) -> Callable[[Callable[[Context], Any]], Callable[[Context], Any]]:
     """Register ``func`` as the step producing the figure ``name``; lower ``order`` runs first.
 
     Conventional orders: 0-99 set-up (database, province), 100-199 registry (enterprises),
-    200-299 filings, 300-399 review, 400-499 exports and API, 500+ anything else.
+    200-299 filings, 300-399 review, 400-499 exports and API, 500+ anything else. ``needs``: the steps
+    (figure names) that make the data this one reads; ``--only`` adds them.
     """
 
     def decorator(func: Callable[[Context], Any]) -> Callable[[Context], Any]:
         if name in STEPS and STEPS[name].func.__qualname__ != func.__qualname__:
             raise ValueError(f"bench step {name!r} is registered twice")
-        STEPS[name] = Step(name=name, func=func, order=order, doc=(func.__doc__ or "").strip().split("\n")[0])
+        STEPS[name] = Step(name=name, func=func, order=order, doc=(func.__doc__ or "").strip().split("\n")[0],
+                           needs=tuple(needs))
         return func
 
     return decorator
@@ -61,6 +68,19 @@ def step(name: str, *, order: int = 100) -> Callable[[Callable[[Context], Any]],
 
 def ordered_steps() -> list[Step]:
     return sorted(STEPS.values(), key=lambda s: (s.order, s.name))
+
+
+def with_needs(wanted: set[str], steps: list[Step]) -> set[str]:
+    """``wanted`` and every step they need, transitively (an unknown name is left for the caller to report)."""
+    by_name = {s.name: s for s in steps}
+    out: set[str] = set()
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo.extend(by_name[name].needs if name in by_name else ())
+    return out
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 import django
 
 from bench import database
-from bench.registry import Context, ordered_steps, run_steps
+from bench.registry import Context, ordered_steps, run_steps, with_needs
 from bench.steps import load_all
 
 DEFAULT_OUTPUT = database.BASE_DIR / "bench-results.json"
@@ -38,8 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="synthetic counties for each city that has none in the shipped tree")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", default="",
-                        help="comma-separated figures to run (set-up steps, order < 100, always run; "
-                             "name the steps a figure needs too, e.g. generate_enterprises_s,region_list_s)")
+                        help="comma-separated figures to run, with the steps they need (set-up steps, order < 100, "
+                             "always run), e.g. reminders_compute_queue_s also generates the enterprises and filings")
     args = parser.parse_args(argv)
     if args.enterprises < 1 or args.months < 1:
         parser.error("--enterprises and --months must be positive")
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         unknown = wanted - {s.name for s in steps}
         if unknown:
             raise SystemExit(f"unknown step(s): {', '.join(sorted(unknown))}")
+        wanted = with_needs(wanted, steps)
         steps = [s for s in steps if s.order < 100 or s.name in wanted]
     print(f"bench: {args.enterprises} enterprises, {args.months} months, database {where}")
     print(f"       steps: {', '.join(s.name for s in steps)}")

@@ -28,8 +28,11 @@ from rest_framework.authtoken.models import Token
 
 from bench.registry import Context, Skip, step
 from monitoring import periods
+from monitoring.models import Filing, FilingEvent, FilingProduct
 from portal.accounts import services as account_services
 from portal.audit.context import origin
+from portal.audit.models import AuditEntry
+from portal.core.db import analyze
 from portal.core.periods import month_code
 from portal.enterprises.models import Enterprise
 
@@ -150,7 +153,7 @@ def _periods_before_generated(ctx: Context) -> list:
     return opened
 
 
-@step("api_filings_per_s", order=400)
+@step("api_filings_per_s", order=400, needs=("generate_enterprises_s",))
 def api_filings(ctx: Context) -> None:
     """Filings per second through POST /api/v1/filings/batch/ (batches of 1,000, full validation, token auth)."""
 
@@ -166,6 +169,7 @@ def api_filings(ctx: Context) -> None:
                             periods=_periods_before_generated(ctx), seed=ctx.seed)
     if run.rejected:
         ctx.note("api_filings_per_s", f"{run.rejected} filings rejected, e.g. {run.first_errors[:1]}")
+    analyze(Filing, FilingProduct, FilingEvent, AuditEntry)  # what it wrote, before the later steps read it
     ctx.record("api_filings", run.filings)
     ctx.record("api_filings_s", run.seconds)
     ctx.record("api_filings_per_s", run.per_s)

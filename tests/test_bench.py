@@ -10,7 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bench.registry import Context, Skip, Step, run_steps
+from bench.registry import Context, Skip, Step, ordered_steps, run_steps, with_needs
+from bench.steps import load_all
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FIGURES = ("migrate_s", "build_province_s", "generate_enterprises_s", "raw_insert_s", "generate_raw_ratio",
@@ -89,3 +90,16 @@ def test_registry_times_steps_and_keeps_figures_a_step_recorded():
     assert ctx.figures["own_s"] == 42.0
     assert "missing_s" not in ctx.figures
     assert "not there yet" in ctx.notes["missing_s"]
+
+
+def test_only_adds_the_steps_a_figure_needs():
+    def nothing(ctx):
+        pass
+
+    steps = [Step("a_s", nothing), Step("b_s", nothing, needs=("a_s",)), Step("c_s", nothing, needs=("b_s",)),
+             Step("d_s", nothing)]
+    assert with_needs({"c_s"}, steps) == {"a_s", "b_s", "c_s"}
+    assert with_needs({"d_s", "unknown_s"}, steps) == {"d_s", "unknown_s"}  # the runner reports unknown names
+    load_all()
+    assert {"generate_enterprises_s", "generate_filings_s"} <= with_needs({"reminders_compute_queue_s"},
+                                                                         ordered_steps())

@@ -45,7 +45,7 @@ def _period_and_user(ctx: Context):
     return period, ctx.users["province"], ctx.province
 
 
-@step("province_xlsx_month_s", order=400)
+@step("province_xlsx_month_s", order=400, needs=("generate_filings_s",))
 def province_xlsx_month(ctx: Context) -> None:
     """monitoring.exports.workbook.write_summary: the province's workbook of the last month to a temporary file."""
     period, user, province = _period_and_user(ctx)
@@ -74,7 +74,7 @@ def province_xlsx_month(ctx: Context) -> None:
     ctx.note("province_xlsx_month_peak_mb", "tracemalloc peak of Python allocations, one untimed run")
 
 
-@step("raw_xlsx_month_s", order=410)
+@step("raw_xlsx_month_s", order=410, needs=("generate_filings_s",))
 def raw_xlsx_month(ctx: Context) -> None:
     """The limit: the same sheets, cells and column number formats from in-memory lists, written by a bare
     constant_memory xlsxwriter (median of 3). Also ``raw_xlsx_month_plain_s``: the same cells without any

@@ -46,7 +46,7 @@ def timed_get(ctx: Context, client: Client, path: str) -> tuple[float, int]:
     return seconds, len(queries.captured_queries)
 
 
-@step("region_list_s", order=190)
+@step("region_list_s", order=190, needs=("generate_enterprises_s",))
 def region_list(ctx: Context) -> None:
     """The slower of the county and province officials' first enterprise-list page (median of 3).
 
@@ -74,7 +74,7 @@ def region_list(ctx: Context) -> None:
     ctx.record("region_list_s", max(figures.values()))
 
 
-@step("api_enterprises_s", order=191)
+@step("api_enterprises_s", order=191, needs=("generate_enterprises_s",))
 def api_enterprises(ctx: Context) -> None:
     """The province official's first page of GET /api/v1/enterprises/ (median of 3)."""
     if not routed(ENTERPRISE_API_PATH):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from bench import bulk
 from bench.registry import Context, Skip, step
 from monitoring import periods
 from monitoring.bulletins import services as reporting
@@ -11,16 +12,18 @@ from monitoring.reminders import services as reminders
 from portal.accounts.models import Role, User
 from portal.bulletins import services as bulletins
 from portal.celery import app
+from portal.core.db import analyze
 from portal.enterprises.models import Enterprise
 
 
-@step("reminders_compute_queue_s", order=500)
+@step("reminders_compute_queue_s", order=500, needs=("generate_filings_s",))
 def reminders_compute_queue(ctx: Context) -> None:
     """monitoring.reminders.services.remind_late_filers for a month nobody has filed yet: every monitored enterprise is
     late, so one reminder per enterprise (set-based query, notifications bulk-written, email/SMS deliveries
     written and queued in batches on Celery's in-memory broker: computing and queueing, not sending).
 
-    Preparation, not timed: one information officer per monitored enterprise (bulk insert).
+    Preparation, not timed: one information officer per monitored enterprise (COPY on PostgreSQL), and the
+    users' table analysed, as after every preparation.
     Also records reminders_notifications, reminders_deliveries (channels queued), reminders_batches and
     reminders_rerun_s: the same run again, which writes nothing; as no worker ran here, it finds every message
     without its deliveries and queues them again (the recovery of a run that died before queueing).
@@ -28,9 +31,9 @@ def reminders_compute_queue(ctx: Context) -> None:
 
     ids = list(Enterprise.objects.filter(monitored_from__isnull=False).values_list("id", flat=True))
     with transaction.atomic():
-        User.objects.bulk_create(
-            [User(username=f"bench_qy{eid}", role=Role.ENTERPRISE, enterprise_id=eid, password="!",
-                  email=f"qy{eid}@bench.example.cn") for eid in ids], batch_size=5000)
+        bulk.insert(User, [dict(username=f"bench_qy{eid}", role=Role.ENTERPRISE, enterprise_id=eid, password="!",
+                                email=f"qy{eid}@bench.example.cn") for eid in ids])
+    analyze(User)
     last = getattr(ctx, "last_period", None) or periods.current_filing_period()
     year, month = (last.year, last.month + 1) if last.month < 12 else (last.year + 1, 1)
     period = periods.open_period(year, month)  # the month after the last filed one: nobody has filed it
@@ -51,7 +54,7 @@ def reminders_compute_queue(ctx: Context) -> None:
     ctx.record("reminders_batches", counts["batches"])
 
 
-@step("bulletin_quarter_s", order=510)
+@step("bulletin_quarter_s", order=510, needs=("generate_filings_s",))
 def bulletin_quarter(ctx: Context) -> None:
     """portal.bulletins.services.generate_bulletin of monitoring's reporting kind: the province's bulletin over its cities for the last complete
     quarter of the filed months (status figures of three months, quota, reports, ranks, the .xlsx)."""

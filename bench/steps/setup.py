@@ -6,6 +6,7 @@ from django.db import transaction
 from bench.registry import Context, step
 from portal.accounts.models import Role, User
 from portal.audit.context import origin
+from portal.core.db import analyze
 from portal.regions.models import Region, RegionLevel
 from portal.regions.services import DATA_DIR, load_region_tree
 
@@ -41,4 +42,5 @@ def build_province(ctx: Context) -> None:
             username="bench_sheng", full_name="省厅 基准", role=Role.OFFICIAL, region=ctx.province)
         ctx.users["county"] = User.objects.create(
             username="bench_haian", full_name="海安市 基准", role=Role.OFFICIAL, region=county)
+    analyze(Region, User)  # as after every preparation: later plans know the tree
     ctx.record("counties", len(ctx.counties))

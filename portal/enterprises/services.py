@@ -16,6 +16,7 @@ from portal.accounts.scoping import Viewer, scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core import jobs, uploads
+from portal.core.db import analyze
 from portal.notifications.models import TaskRun
 from portal.regions.models import Region, RegionLevel
 
@@ -349,6 +350,9 @@ def import_enterprises(*, actor: Any, fileobj: Any, dry_run: bool = False,
         return result
     report(85, 100)
     _save_import(actor, to_create, to_update)
+    # Thousands of new rows are read at once by the next job (a reminder, the status pages): analysed now, not
+    # when autovacuum gets to it (a no-op on SQLite and after a small import).
+    analyze(Enterprise, rows=len(to_create) + len(to_update))
     return result
 
 
