@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.middleware.RejectUnstorableInputMiddleware",
     "portal.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.middleware.IdleTimeoutMiddleware",
@@ -259,6 +260,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # NUL, unpaired surrogates and JSON nested past portal.core.parsers.MAX_DEPTH answer 400, for every endpoint.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.core.parsers.JSONParser",
+        "portal.core.parsers.FormParser",
+        "portal.core.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "portal.core.throttling.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "portal.core.schema.PortalAutoSchema",

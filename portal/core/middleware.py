@@ -1,16 +1,25 @@
-"""The client's address behind the reverse proxy.
+"""Middleware of the core: the client's address behind the reverse proxy; input no column stores refused.
 
-gunicorn passes the proxy's own address as REMOTE_ADDR. When a request comes from one of the
+``TrustedProxyMiddleware``: gunicorn passes the proxy's own address as REMOTE_ADDR. When a request comes from one of the
 TRUSTED_PROXIES, the client is the right-most X-Forwarded-For entry that is not itself a trusted
 proxy; REMOTE_ADDR is replaced by it before anything reads it (the audit trail, API throttles, the
 form throttles, the login lockout). A request from anywhere else keeps its REMOTE_ADDR: a forged header
 changes nothing.
+
+``RequestBodyLimitMiddleware``: a body refused by its Content-Length before anything reads it.
+
+``RejectUnstorableInputMiddleware``: a path, query string, page form, cookie or token carrying NUL answers 400.
 """
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .bounds import storable
+
+API_PREFIX = "/api/"
 
 
 def client_address(request) -> str | None:
@@ -88,3 +97,59 @@ class RequestBodyLimitMiddleware:
         if self._api(request):
             return JsonResponse({"detail": _("请先登录或提供访问令牌。")}, status=401)
         return redirect_to_login(request.get_full_path())
+
+
+def unstorable_request_message() -> str:
+    return _("请求中含有不允许的字符(空字符),未处理。请检查链接或填写的内容后重试。")
+
+
+def _unstorable_credentials(request) -> bool:
+    """A cookie (the session key) or the Authorization header (an API token) holds a character no column
+    stores: it would reach the session or token lookup. Python's cookie parser turns "\\000" into NUL."""
+    values = [*request.COOKIES.keys(), *request.COOKIES.values(), request.META.get("HTTP_AUTHORIZATION", "")]
+    return not all(storable(v) for v in values)
+
+
+def _unstorable_parameter(request) -> bool:
+    """The path, a query parameter or (pages) a posted form field holds a character no column stores."""
+    if not storable(request.path):
+        return True
+    sources = [request.GET]
+    if (request.method == "POST" and not request.path.startswith(API_PREFIX)
+            and _content_length(request) <= settings.ANONYMOUS_MAX_BODY_BYTES):
+        # A page's form, read here only when small: a larger body (an upload) is RequestBodyLimitMiddleware's to
+        # measure first, and its text fields are Django form fields, which refuse NUL themselves. The API's
+        # bodies are checked by its parsers (portal.core.parsers), which answer in JSON.
+        sources.append(request.POST)
+    return any(not storable(key) or not all(storable(v) for v in values)
+               for data in sources for key, values in data.lists())
+
+
+class RejectUnstorableInputMiddleware:
+    """Answer 400, with the reason in the user's language, to a request whose path, query string, page form,
+    cookies or Authorization header carry NUL ("%00"): PostgreSQL refuses it in text, so any lookup or filter
+    made with it would fail (a search box, a region code, a login name, a session key, a token). Unpaired
+    surrogates cannot arrive this way: Django decodes query strings and forms as UTF-8 and replaces what does
+    not decode. JSON bodies are the parsers' part (portal.core.parsers).
+
+    Placed before anything reads the session or the user (RequestBodyLimitMiddleware asks who an oversized
+    request is from): a bad cookie is answered in plain text, without the page template, whose context would
+    load the very session it names.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path.startswith(API_PREFIX)
+        if _unstorable_credentials(request):
+            message = unstorable_request_message()
+            if api:
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        if _unstorable_parameter(request):
+            message = unstorable_request_message()
+            if api:
+                return JsonResponse({"detail": message}, status=400)
+            return render(request, "core/bad_request.html", {"message": message}, status=400)
+        return self.get_response(request)
