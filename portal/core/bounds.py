@@ -179,11 +179,14 @@ def formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
 
 
 def bound_form_field(field: forms.Field, bounds: Limits) -> forms.Field:
-    """Give a form field these bounds (replacing its own min/max, which are never tighter than the column's)."""
+    """Give a form field these bounds (replacing its own min/max, which are never tighter than the column's);
+    a number or date input shows them to the browser too (a text box for grouped numbers has no min/max)."""
+    input_type = field.widget.attrs.get("type") or getattr(field.widget, "input_type", "")
     for bound, validator, attr in ((bounds.lowest, validators.MinValueValidator, "min"),
                                    (bounds.highest, validators.MaxValueValidator, "max")):
         if bound is None:
             continue
         field.validators = [v for v in field.validators if not isinstance(v, validator)] + [validator(bound)]
-        field.widget.attrs[attr] = bound.isoformat() if isinstance(bound, date) else str(bound)
+        if input_type in ("number", "date"):
+            field.widget.attrs[attr] = bound.isoformat() if isinstance(bound, date) else str(bound)
     return field

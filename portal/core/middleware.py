@@ -8,12 +8,14 @@ changes nothing.
 
 ``RequestBodyLimitMiddleware``: a body refused by its Content-Length before anything reads it.
 
-``RejectUnstorableInputMiddleware``: a path, query string, page form, cookie or token carrying NUL answers 400.
+``IgnoreUnstorableCredentialsMiddleware``: a cookie or token carrying NUL is treated as absent.
+
+``RejectUnstorableInputMiddleware``: a path, query string or page form carrying NUL answers 400 (an API path 404).
 """
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -103,17 +105,27 @@ def unstorable_request_message() -> str:
     return _("请求中含有不允许的字符(空字符),未处理。请检查链接或填写的内容后重试。")
 
 
-def _unstorable_credentials(request) -> bool:
-    """A cookie (the session key) or the Authorization header (an API token) holds a character no column
-    stores: it would reach the session or token lookup. Python's cookie parser turns "\\000" into NUL."""
-    values = [*request.COOKIES.keys(), *request.COOKIES.values(), request.META.get("HTTP_AUTHORIZATION", "")]
-    return not all(storable(v) for v in values)
+class IgnoreUnstorableCredentialsMiddleware:
+    """A cookie or an ``Authorization`` header carrying NUL is treated as absent: no session key or token holds
+    one, so it cannot be valid, and looking it up would fail on PostgreSQL (which refuses NUL in text). The
+    visitor is simply not signed in by it. Placed before the session middleware, which reads the cookie.
+    Python's cookie parser turns an escaped "\\000" into NUL, so a cookie can carry one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, value in list(request.COOKIES.items()):
+            if not (storable(name) and storable(value)):
+                del request.COOKIES[name]
+        if not storable(request.META.get("HTTP_AUTHORIZATION", "")):
+            del request.META["HTTP_AUTHORIZATION"]
+        return self.get_response(request)
 
 
-def _unstorable_parameter(request) -> bool:
-    """The path, a query parameter or (pages) a posted form field holds a character no column stores."""
-    if not storable(request.path):
-        return True
+def _unstorable_parameter(request) -> str | None:
+    """The name of the first query parameter or (pages) posted form field holding a character no column stores
+    ("" for a name that holds one itself), or None."""
     sources = [request.GET]
     if (request.method == "POST" and not request.path.startswith(API_PREFIX)
             and _content_length(request) <= settings.ANONYMOUS_MAX_BODY_BYTES):
@@ -121,20 +133,23 @@ def _unstorable_parameter(request) -> bool:
         # measure first, and its text fields are Django form fields, which refuse NUL themselves. The API's
         # bodies are checked by its parsers (portal.core.parsers), which answer in JSON.
         sources.append(request.POST)
-    return any(not storable(key) or not all(storable(v) for v in values)
-               for data in sources for key, values in data.lists())
+    for data in sources:
+        for key, values in data.lists():
+            if not storable(key):
+                return ""
+            if not all(storable(v) for v in values):
+                return key
+    return None
 
 
 class RejectUnstorableInputMiddleware:
-    """Answer 400, with the reason in the user's language, to a request whose path, query string, page form,
-    cookies or Authorization header carry NUL ("%00"): PostgreSQL refuses it in text, so any lookup or filter
-    made with it would fail (a search box, a region code, a login name, a session key, a token). Unpaired
-    surrogates cannot arrive this way: Django decodes query strings and forms as UTF-8 and replaces what does
-    not decode. JSON bodies are the parsers' part (portal.core.parsers).
-
-    Placed before anything reads the session or the user (RequestBodyLimitMiddleware asks who an oversized
-    request is from): a bad cookie is answered in plain text, without the page template, whose context would
-    load the very session it names.
+    """Answer a request whose path, query string or page form carries NUL ("%00") before anything uses it:
+    PostgreSQL refuses NUL in text, so any lookup or filter made with it would fail (a search box, a region
+    code, a login name). Pages answer 400 with the reason in the user's language; the API answers as its
+    schema says: 400 with the reason under the parameter (``{"q": ["…"]}``), or 404 for a path, which names no
+    object. Unpaired surrogates cannot arrive this way: Django decodes paths, query strings and forms as UTF-8
+    and replaces what does not decode. JSON bodies are the parsers' part (``portal.core.parsers``), cookies and
+    tokens ``IgnoreUnstorableCredentialsMiddleware``'s.
     """
 
     def __init__(self, get_response):
@@ -142,14 +157,17 @@ class RejectUnstorableInputMiddleware:
 
     def __call__(self, request):
         api = request.path.startswith(API_PREFIX)
-        if _unstorable_credentials(request):
-            message = unstorable_request_message()
+        if not storable(request.path):
             if api:
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        if _unstorable_parameter(request):
-            message = unstorable_request_message()
+                return JsonResponse({"detail": _("未找到。")}, status=404)
+            return self._page(request)
+        name = _unstorable_parameter(request)
+        if name is not None:
             if api:
-                return JsonResponse({"detail": message}, status=400)
-            return render(request, "core/bad_request.html", {"message": message}, status=400)
+                return JsonResponse({name or "non_field_errors": [unstorable_request_message()]}, status=400)
+            return self._page(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _page(request):
+        return render(request, "core/bad_request.html", {"message": unstorable_request_message()}, status=400)
