@@ -11,7 +11,8 @@ from monitoring.indicators import (
     Kind,
     return_field_choices,
 )
-from monitoring.validation import MAX_PRODUCTS
+from monitoring.validation import MAX_PRODUCTS, column_limits
+from portal.core.bounds import DateField, bound_form_field
 from portal.core.numbers import GroupedDecimalField, GroupedIntegerField
 from portal.core.uploads import XLSX, UploadField
 
@@ -32,6 +33,7 @@ class FilingForm(forms.Form):
                 field: forms.Field = GroupedIntegerField(min_value=None, **common)
             else:
                 field = GroupedDecimalField(max_digits=16, decimal_places=1, **common)
+            bound_form_field(field, column_limits(ind.code))  # what the column holds, as the API and import
             # Typed with or without thousands separators (portal/core/numbers.py).
             field.widget.attrs.update({"data-kind": ind.kind.value, "data-code": ind.code})
             self.fields[ind.code] = field
@@ -70,6 +72,11 @@ class ProductForm(forms.Form):
     sales = GroupedDecimalField(label=_("销量"), max_digits=16, decimal_places=2, required=False)
     inventory = GroupedDecimalField(label=_("期末库存"), max_digits=16, decimal_places=2, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in ("production", "sales", "inventory"):
+            bound_form_field(self.fields[key], column_limits(key, product=True))
+
 
 ProductFormSet = forms.formset_factory(ProductForm, extra=1, max_num=MAX_PRODUCTS, validate_max=True,
                                        can_delete=True)
@@ -98,8 +105,8 @@ class ReasonForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    enterprise_deadline = forms.DateField(label=_("企业报送截止日"), widget=forms.DateInput(attrs={"type": "date"}))
-    review_deadline = forms.DateField(label=_("审核上报截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    enterprise_deadline = DateField(label=_("企业报送截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    review_deadline = DateField(label=_("审核上报截止日"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class FilingImportForm(forms.Form):

@@ -19,11 +19,12 @@ from monitoring.models import Filing, FilingEvent, FilingProduct, FilingStatus, 
 from monitoring.reminders import services as reminders
 from monitoring.selectors import build_contexts
 from monitoring.unlocks.models import UnlockRequest
-from monitoring.validation import Result, validate
+from monitoring.validation import Result, check_storable, validate
 from portal.accounts.scoping import scope_for
 from portal.audit import context as audit_context
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
+from portal.core import bounds
 from portal.core.exceptions import Conflict
 from portal.enterprises.models import Enterprise
 
@@ -157,6 +158,7 @@ def _decide(batch: _Batch, enterprise: Enterprise, data: dict, result: Result, *
         filing.enterprise = enterprise  # already loaded: no query per row (audit repr, events)
     status = filing.status if filing is not None else None
     closed = closed and not (filing is not None and filing.reopened)
+    check_storable(data, result)  # every act, drafts included: nothing reaches a column it cannot hold
     same = result.ok and filing is not None and filing.content_hash == content_hash(content_of(data))
     # Approved or closed: a change is refused, but the same content sent again (a region's system re-sending
     # its month) is simply "unchanged", as for any other filing.
@@ -503,6 +505,10 @@ def return_report(*, actor: Any, report: RegionReport, reason: str) -> RegionRep
 def set_deadlines(*, actor: Any, period: Period, enterprise_deadline: Any, review_deadline: Any) -> Period:
     if not scope_for(actor).may_adjust_deadlines:
         raise PermissionDenied(_("只有省级主管部门可以调整截止日期。"))
+    out_of_bounds = bounds.field_errors(Period, {"enterprise_deadline": enterprise_deadline,
+                                                 "review_deadline": review_deadline})
+    if out_of_bounds:
+        raise out_of_bounds
     if review_deadline < enterprise_deadline:
         raise ValidationError({"review_deadline": _("审核上报截止日不能早于企业报送截止日。")})
     if enterprise_deadline <= period.month_end:

@@ -8,6 +8,7 @@ same year (year-to-date flows never shrink) and the same month of last year (yea
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.utils.translation import gettext as _
 
@@ -20,10 +21,13 @@ from monitoring.indicators import (
     YOY_LIMIT,
     Difficulty,
     Kind,
+    field_labels,
 )
+from monitoring.models import Filing, FilingProduct
+from portal.core import bounds
 
 MAX_PRODUCTS = 10
-MAX_VALUE = Decimal("999999999999999")
+MAX_VALUE = Decimal("999999999999999")  # no column holds more; larger input is refused before any arithmetic
 PRODUCT_QUANTUM = Decimal("0.01")  # FilingProduct quantities have two decimals, as the form
 # Computed once: an enum's ``values`` is rebuilt on every access, which shows in batches of 1,000.
 _ANSWERS = {q.field_name: frozenset(q.choices.values) for q in SURVEY}
@@ -60,8 +64,16 @@ class Result:
         return [w for w in self.warnings if not str(explanations.get(w["code"], "")).strip()]
 
 
-def parse_number(raw, *, integer: bool, quantum: Decimal = Decimal("0.1")) -> Decimal | int | None:
-    """Parse user input; raise ValueError with a user-facing reason. Decimals are rounded to ``quantum``."""
+@cache
+def column_limits(name: str, *, product: bool = False) -> bounds.Limits:
+    """What the Filing (or FilingProduct) column ``name`` holds, on every database."""
+    return bounds.limits((FilingProduct if product else Filing)._meta.get_field(name))
+
+
+def parse_number(raw, *, integer: bool, quantum: Decimal = Decimal("0.1"),
+                 limits: bounds.Limits | None = None) -> Decimal | int | None:
+    """Parse user input; raise ValueError with a user-facing reason. Decimals are rounded to ``quantum``;
+    a value outside ``limits`` (its column's) is refused with the bound it passes."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -72,6 +84,10 @@ def parse_number(raw, *, integer: bool, quantum: Decimal = Decimal("0.1")) -> De
         raise ValueError(_("应为数字")) from None
     if not value.is_finite():
         raise ValueError(_("应为数字"))
+    # Before any rounding (a huge exponent would not round): the column's bound, a sane maximum without one.
+    reason = limits.problem(value) if limits is not None else None
+    if reason:
+        raise ValueError(reason)
     if abs(value) > MAX_VALUE:
         raise ValueError(_("数值过大"))
     if integer:
@@ -96,7 +112,7 @@ def parse_payload(raw: Mapping) -> tuple[dict, Result]:
 def _parse_indicators(raw: Mapping, data: dict, result: Result) -> None:
     for ind in INDICATORS:
         try:
-            data[ind.code] = parse_number(raw.get(ind.code), integer=ind.integer)
+            data[ind.code] = parse_number(raw.get(ind.code), integer=ind.integer, limits=column_limits(ind.code))
         except ValueError as exc:
             result.error(ind.code, _("%(label)s%(reason)s。") % {"label": ind.label, "reason": exc})
             data[ind.code] = None
@@ -149,11 +165,34 @@ def _parse_products(raw: Mapping, data: dict, result: Result) -> None:
             if key not in PRODUCT_QUANTITIES:
                 continue
             try:
-                item[key] = parse_number(row.get(key), integer=False, quantum=PRODUCT_QUANTUM)
+                item[key] = parse_number(row.get(key), integer=False, quantum=PRODUCT_QUANTUM,
+                                         limits=column_limits(key, product=True))
             except ValueError as exc:
                 result.error("products", _("第%(i)d个产品的%(label)s%(reason)s。") % {"i": i, "label": label, "reason": exc})
                 item[key] = None
         data["products"].append(item)
+
+
+def check_storable(data: Mapping, result: Result) -> Result:
+    """What the filing's columns hold, checked by the filing core for every channel and act (drafts too):
+    numbers within their column on every database, text without characters no column stores."""
+    for ind in INDICATORS:
+        reason = column_limits(ind.code).problem(data.get(ind.code))
+        if reason and ind.code not in result.errors:
+            result.error(ind.code, _("%(label)s%(reason)s。") % {"label": ind.label, "reason": reason})
+    for i, product in enumerate(data.get("products") or [], start=1):
+        for key, label in PRODUCT_FIELDS:
+            reason = bounds.problem(FilingProduct._meta.get_field(key), product.get(key))
+            if reason:
+                result.error("products", _("第%(i)d个产品的%(label)s%(reason)s。") % {
+                    "i": i, "label": label, "reason": reason})
+    texts = [("difficulties_text", data.get("difficulties_text") or "")]
+    texts += [("explanations", str(text)) for pair in (data.get("explanations") or {}).items() for text in pair]
+    for name, text in texts:
+        reason = bounds.text_problem(text)
+        if reason and name not in result.errors:
+            result.error(name, _("%(label)s%(reason)s。") % {"label": field_labels()[name], "reason": reason})
+    return result
 
 
 def validate(data: Mapping, ctx: Context, result: Result | None = None) -> Result:

@@ -32,6 +32,7 @@ from monitoring.unlocks import selectors as unlock_selectors
 from monitoring.unlocks import services as unlock_services
 from portal.accounts.scoping import scope_for
 from portal.core import jobs
+from portal.core.bounds import parse_id
 from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
 from portal.core.forms import apply_errors
 from portal.core.periods import Month
@@ -310,7 +311,7 @@ def _level_above(region: Region) -> str:
 def bulk_approve(request):
     user = _official(request)
     period = _period_from_query(request)
-    ids = [int(i) for i in request.POST.getlist("filing") if i.isdigit()][:500]
+    ids = [i for i in map(parse_id, request.POST.getlist("filing")) if i is not None][:500]
     back = redirect(_with_period(_url("monitoring:review_queue"), period))
     if not ids:
         messages.error(request, _("请先勾选要审核通过的报表。"))

@@ -16,6 +16,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -30,6 +31,7 @@ from portal.core.api import (
     ScopedModelSerializer,
     SingleValuedPaginationMixin,
 )
+from portal.core.bounds import parse_id
 from portal.core.exceptions import NotFound
 from portal.core.schema import DetailSerializer, ValidationErrorSerializer
 
@@ -576,6 +578,14 @@ class ApprovedCursorPagination(SingleValuedPaginationMixin, CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def decode_cursor(self, request):
+        """DRF checks a cursor's offset, not its position: one that is no id (typed or altered) is refused
+        like any invalid cursor (404), before it reaches the query."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and parse_id(cursor.position) is None:
+            raise DRFNotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class ApprovedFilingsView(PortalAPIMixin, generics.ListAPIView):

@@ -4,6 +4,8 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.bounds import DateField
+
 from .models import AuditEntry
 
 # Rows written about objects that are not models of the portal (e.g. API tokens).
@@ -24,8 +26,9 @@ def model_choices() -> list[tuple[str, str]]:
 
 
 class AuditFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Bounded: a day past 9999-12-31 or before year 1 in local time overflows Python's dates.
+    date_from = DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
     model = forms.ChoiceField(label=_("对象类型"), required=False)
     action = forms.ChoiceField(label=_("操作"), required=False,

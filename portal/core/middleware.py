@@ -1,16 +1,27 @@
-"""The client's address behind the reverse proxy.
+"""Middleware of the core: the client's address behind the reverse proxy; input no column stores refused.
 
-gunicorn passes the proxy's own address as REMOTE_ADDR. When a request comes from one of the
+``TrustedProxyMiddleware``: gunicorn passes the proxy's own address as REMOTE_ADDR. When a request comes from one of the
 TRUSTED_PROXIES, the client is the right-most X-Forwarded-For entry that is not itself a trusted
 proxy; REMOTE_ADDR is replaced by it before anything reads it (the audit trail, API throttles, the
 form throttles, the login lockout). A request from anywhere else keeps its REMOTE_ADDR: a forged header
 changes nothing.
+
+``RequestBodyLimitMiddleware``: a body refused by its Content-Length before anything reads it.
+
+``IgnoreUnstorableCredentialsMiddleware``: a cookie or token carrying NUL is treated as absent.
+
+``RejectUnstorableInputMiddleware``: a path, query string or page form carrying NUL answers 400 (an API path 404).
 """
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .bounds import storable
+
+API_PREFIX = "/api/"
 
 
 def client_address(request) -> str | None:
@@ -88,3 +99,75 @@ class RequestBodyLimitMiddleware:
         if self._api(request):
             return JsonResponse({"detail": _("请先登录或提供访问令牌。")}, status=401)
         return redirect_to_login(request.get_full_path())
+
+
+def unstorable_request_message() -> str:
+    return _("请求中含有不允许的字符(空字符),未处理。请检查链接或填写的内容后重试。")
+
+
+class IgnoreUnstorableCredentialsMiddleware:
+    """A cookie or an ``Authorization`` header carrying NUL is treated as absent: no session key or token holds
+    one, so it cannot be valid, and looking it up would fail on PostgreSQL (which refuses NUL in text). The
+    visitor is simply not signed in by it. Placed before the session middleware, which reads the cookie.
+    Python's cookie parser turns an escaped "\\000" into NUL, so a cookie can carry one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, value in list(request.COOKIES.items()):
+            if not (storable(name) and storable(value)):
+                del request.COOKIES[name]
+        if not storable(request.META.get("HTTP_AUTHORIZATION", "")):
+            del request.META["HTTP_AUTHORIZATION"]
+        return self.get_response(request)
+
+
+def _unstorable_parameter(request) -> str | None:
+    """The name of the first query parameter or (pages) posted form field holding a character no column stores
+    ("" for a name that holds one itself), or None."""
+    sources = [request.GET]
+    if (request.method == "POST" and not request.path.startswith(API_PREFIX)
+            and _content_length(request) <= settings.ANONYMOUS_MAX_BODY_BYTES):
+        # A page's form, read here only when small: a larger body (an upload) is RequestBodyLimitMiddleware's to
+        # measure first, and its text fields are Django form fields, which refuse NUL themselves. The API's
+        # bodies are checked by its parsers (portal.core.parsers), which answer in JSON.
+        sources.append(request.POST)
+    for data in sources:
+        for key, values in data.lists():
+            if not storable(key):
+                return ""
+            if not all(storable(v) for v in values):
+                return key
+    return None
+
+
+class RejectUnstorableInputMiddleware:
+    """Answer a request whose path, query string or page form carries NUL ("%00") before anything uses it:
+    PostgreSQL refuses NUL in text, so any lookup or filter made with it would fail (a search box, a region
+    code, a login name). Pages answer 400 with the reason in the user's language; the API answers as its
+    schema says: 400 with the reason under the parameter (``{"q": ["…"]}``), or 404 for a path, which names no
+    object. Unpaired surrogates cannot arrive this way: Django decodes paths, query strings and forms as UTF-8
+    and replaces what does not decode. JSON bodies are the parsers' part (``portal.core.parsers``), cookies and
+    tokens ``IgnoreUnstorableCredentialsMiddleware``'s.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path.startswith(API_PREFIX)
+        if not storable(request.path):
+            if api:
+                return JsonResponse({"detail": _("未找到。")}, status=404)
+            return self._page(request)
+        name = _unstorable_parameter(request)
+        if name is not None:
+            if api:
+                return JsonResponse({name or "non_field_errors": [unstorable_request_message()]}, status=400)
+            return self._page(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _page(request):
+        return render(request, "core/bad_request.html", {"message": unstorable_request_message()}, status=400)

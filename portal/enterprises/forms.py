@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.core import bounds
 from portal.core.forms import ScopedForm
 from portal.core.uploads import XLSX, UploadField
 
@@ -39,9 +40,10 @@ def _date_widget():
 
 
 def _model_fields(names):
-    """Fields declared once on the model: labels, lengths and types come from there."""
+    """Fields declared once on the model: labels, lengths, types and bounds come from there."""
     return forms.fields_for_model(
         Enterprise, fields=names, widgets={"monitored_from": _date_widget(), "monitored_until": _date_widget()},
+        formfield_callback=bounds.formfield,
     )
 
 
@@ -65,8 +67,7 @@ class EnterpriseForm(ScopedForm):
         self.fields["above_designated_size"].help_text = _("年主营业务收入2000万元及以上的工业企业")
         self.fields["monitored_until"].help_text = _("不再监测时填写;留空表示持续监测")
         for name in ("revenue", "assets"):
-            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
-        self.fields["employees"].widget.attrs.update({"min": "0"})
+            self.fields[name].widget.attrs.update({"step": "0.01"})
         # Keep the model's order, which is the order of EDITABLE_FIELDS.
         self.order_fields(EDITABLE_FIELDS)
 

@@ -1,5 +1,6 @@
 """The enterprise registry: industries (GB/T 4754), the size standard (versioned data), enterprises."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -125,8 +126,11 @@ class Enterprise(models.Model):
     region_path = models.CharField(max_length=128, editable=False, db_index=True)
     industry = models.ForeignKey(Industry, verbose_name=_("所属行业"), on_delete=models.PROTECT)
     employees = models.PositiveIntegerField(_("从业人员(人)"))
-    revenue = models.DecimalField(_("营业收入(万元)"), max_digits=14, decimal_places=2)
-    assets = models.DecimalField(_("资产总额(万元)"), max_digits=14, decimal_places=2)
+    # Bounds declared here are the registry's bounds everywhere (portal.core.bounds): form, service, import.
+    revenue = models.DecimalField(_("营业收入(万元)"), max_digits=14, decimal_places=2,
+                                  validators=[MinValueValidator(0)])
+    assets = models.DecimalField(_("资产总额(万元)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
     size_class = models.CharField(_("企业规模"), max_length=8, choices=SizeClass.choices, editable=False)
     size_standard = models.ForeignKey(
         SizeStandard, verbose_name=_("划型依据"), on_delete=models.PROTECT, editable=False

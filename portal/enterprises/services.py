@@ -2,20 +2,20 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.accounts.scoping import Viewer, scope_for
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
-from portal.core import jobs, uploads
+from portal.core import bounds, jobs, uploads
 from portal.core.db import analyze
 from portal.notifications.models import TaskRun
 from portal.regions.models import Region, RegionLevel
@@ -88,6 +88,9 @@ def _classify(enterprise: Enterprise, classifier: Classifier) -> None:
 
 
 def _apply(enterprise: Enterprise, data: dict, classifier: Classifier, *, industries: Any=None) -> None:
+    out_of_bounds = bounds.field_errors(Enterprise, data)  # what the columns hold, on every database
+    if out_of_bounds:
+        raise out_of_bounds
     for name, value in data.items():
         setattr(enterprise, name, value)
     enterprise.region_path = enterprise.region.path
@@ -402,12 +405,10 @@ def _parse_import_row(row_no: int, values: list, lookup: _ImportLookup) -> tuple
                 "row": row_no, "code": code})
     if data["industry"] is not None:
         _resolve_import_industry(row_no, data, lookup, errors)
-    for key in ("name", "contact_name", "contact_phone", "address"):
-        field = cast(models.CharField, Enterprise._meta.get_field(key))  # four CharFields with a max_length
-        limit = cast(int, field.max_length)
-        if data.get(key) and len(data[key]) > limit:
-            errors.append(_("第%(row)d行“%(col)s”超过%(n)d个字。") % {
-                "row": row_no, "col": field.verbose_name, "n": limit})
+    # The registry's bounds (lengths, numbers, dates), reported with the row's other errors.
+    out_of_bounds = bounds.field_errors(Enterprise, {k: v for k, v in data.items() if k != "credit_code"})
+    for messages in (out_of_bounds.message_dict.values() if out_of_bounds else ()):
+        errors.extend(_("第%(row)d行:%(msg)s") % {"row": row_no, "msg": msg} for msg in messages)
     return data, errors
 
 

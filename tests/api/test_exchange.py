@@ -177,7 +177,7 @@ HARD_ERRORS = [
     ("not a number", {"operating_cost": "abc"}, "operating_cost", "营业成本应为数字。"),
     ("not an integer", {"employees": "12.5"}, "employees", "从业人员期末人数应为整数。"),
     ("boolean", {"total_assets": True}, "total_assets", "资产总计应为数字。"),
-    ("too large", {"receivables": "1e20"}, "receivables", "应收账款数值过大。"),
+    ("too large", {"receivables": "1e20"}, "receivables", "应收账款不能大于999,999,999,999,999.9。"),
     ("survey missing", {"q_orders": ""}, "q_orders", "请选择“订单”。"),
     ("survey choice", {"q_sales": "maybe"}, "q_sales", "“销售”的选项应为"),
     ("unknown difficulty", {"difficulties": ["weather"]}, "difficulties", "未知的困难选项:weather。"),
