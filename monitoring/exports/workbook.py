@@ -95,13 +95,15 @@ class Sheet:
         self.bold_formats = [book.bold[c.kind] for c in columns]
         self.row_no = HEADER_ROW
         self.filter_rows = filter_rows
-        self.ws.write_string(0, 0, title, book.table_title)
-        self.ws.write_string(1, 0, unit, book.unit)
         for c, col in enumerate(columns):
             self.ws.set_column(c, c, col.width or WIDTHS[col.kind], self.formats[c])
-            self.ws.write_string(HEADER_ROW, c, col.label, book.header)
+        # Rows are written in order (constant_memory): each row's height is set before its cells.
         self.ws.set_row(0, 22)
+        self.ws.write_string(0, 0, title, book.table_title)
+        self.ws.write_string(1, 0, unit, book.unit)
         self.ws.set_row(HEADER_ROW, 32)
+        for c, col in enumerate(columns):
+            self.ws.write_string(HEADER_ROW, c, col.label, book.header)
         self.ws.freeze_panes(HEADER_ROW + 1, label_columns)
         print_setup(self.ws, repeat_rows=HEADER_ROW, label_columns=label_columns)
 
@@ -330,7 +332,7 @@ def write_summary(target, *, user, period: Period, region: Region, generated_by:
 def _cover(book: SummaryBook, *, user, period, region, generated_by, counted, by_status) -> None:
     ws = book.wb.add_worksheet(str(SHEETS["cover"]))
     ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 62)
+    ws.set_column(1, 1, 80)
     ws.write_string(0, 0, _("中小企业运行监测汇总表"), book.title)
     print_setup(ws, landscape=False, one_page=True)  # the cover: one A4 page
     statuses = dict(FilingStatus.choices)

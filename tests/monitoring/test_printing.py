@@ -92,6 +92,7 @@ def test_every_sheet_of_the_summary_workbook_prints(world, login, django_capture
         assert_prints(ws, header_row=HEAD, label_columns=label_columns)
         assert_titled(ws, title=f"江苏省{period}{name}", unit="单位")
         assert ws.freeze_panes == f"{get_column_letter(label_columns + 1)}{FIRST}", name
+        assert ws.row_dimensions[1].height > 15 and ws.row_dimensions[HEAD].height > 30, name  # title, header
 
     # 6-digit GB/T 2260 codes: the province 320000, cities and counties as they are, the zone its local code.
     info = {r[0]: r[1] for r in cover.iter_rows(values_only=True) if r[0]}
