@@ -16,7 +16,7 @@ from monitoring.selectors import monthly_value
 from portal.accounts.scoping import Viewer, within
 from portal.core.periods import month_code
 from portal.enterprises.models import Industry, SizeClass
-from portal.regions.models import Region
+from portal.regions.models import Region, RegionLevel
 
 # Weights of the composite index (as the PMI weights its sub-indices). Costs rising is bad news for an
 # enterprise, so its sub-index enters the composite inverted (100 − DI).
@@ -231,7 +231,9 @@ def _indices(row: Any) -> dict:
 def diffusion_by_region(*, user: Viewer, period: Period, region: Region) -> tuple[list[dict], dict]:
     """Each child region's indices for the month, and the region's own. Two queries."""
     key = _child_key(region)
-    names = {r.id: r.name for r in Region.objects.visible_to(user).filter(parent=region)}
+    # A county's filings are keyed by the county itself: its one row is named after it, not its id.
+    named = Q(pk=region.pk) if region.level == RegionLevel.COUNTY else Q(parent=region)
+    names = {r.id: r.name for r in Region.objects.visible_to(user).filter(named)}
     qs = counted_filings(user=user, period=period, region=region)
     rows = [{"region": names.get(r[key], r[key]), "n": r["overall_n"], **_indices(r)}
             for r in qs.values(key).annotate(**_counts()).order_by(key)]

@@ -16,7 +16,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from monitoring import services
-from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, SURVEY, Difficulty
+from monitoring.indicators import (
+    INDICATORS,
+    PRODUCT_FIELDS,
+    PRODUCT_QUANTITIES,
+    SURVEY,
+    Difficulty,
+    Question,
+    Trend,
+)
 from monitoring.models import Period
 from monitoring.validation import MAX_PRODUCTS, parse_payload
 from portal.accounts.models import User
@@ -25,15 +33,34 @@ from portal.enterprises.models import Enterprise
 from portal.notifications.models import TaskRun
 
 MAIN_SHEET, PRODUCT_SHEET = "月度报表", "主要产品"
+
+
+def _labels(choices) -> list[str]:
+    """A question's (or the difficulties') choices as the report form words them, in Chinese."""
+    with translation.override("zh-hans"):
+        return [str(label) for _value, label in choices.choices]
+
+
+def _survey_header(question: Question, choices=None) -> str:
+    return f"{question.label_zh}({'/'.join(_labels(choices or question.choices))})"
+
+
 HEAD = [("credit_code", "统一社会信用代码"), ("name", "企业名称(仅供核对)")]
-# The template's headers are its contract with the counties' files: always the declarations' Chinese labels.
+# The template's headers are its contract with the counties' files: always the declarations' Chinese labels,
+# each question with its own choices as the form offers them (总体经营状况: 良好/一般/不佳).
 HEAD += [(i.code, f"{i.label_zh}({i.unit_zh})") for i in INDICATORS]
-HEAD += [(q.field_name, f"{q.label_zh}(增加/持平/减少)") for q in SURVEY]
+HEAD += [(q.field_name, _survey_header(q)) for q in SURVEY]
 HEAD += [("difficulties", "主要困难(逗号分隔)"), ("difficulties_text", "其他困难说明"), ("explanations", "预警说明")]
+# Templates downloaded before every question offered its own choices headed each one with 增加/持平/减少.
+FORMER_HEADERS = {q.field_name: _survey_header(q, Trend) for q in SURVEY}
 with translation.override("zh-hans"):
     PRODUCT_HEAD = [("credit_code", "统一社会信用代码"), *((key, str(label)) for key, label in PRODUCT_FIELDS)]
-WORDS = {"增加": "up", "良好": "up", "持平": "same", "一般": "same", "减少": "down", "不佳": "down"}
-DIFFICULTY_WORDS = {str(label): value for value, label in Difficulty.choices}
+# Any question's word (the template's drop-downs, as earlier templates' words) → the stored value; the stored
+# values themselves (up/same/down) pass through as they are.
+WORDS = {label: value for choices in dict.fromkeys(q.choices for q in SURVEY)
+         for value, label in zip(choices.values, _labels(choices), strict=True)}
+DIFFICULTY_WORDS = dict(zip(_labels(Difficulty), Difficulty.values, strict=True))
+WIDTHS = {"credit_code": 22, "name": 30, "difficulties": 30, "difficulties_text": 30, "explanations": 36}
 IMPORT_TASK = "monitoring.tasks.import_filings"
 
 
@@ -60,29 +87,88 @@ def row_limits(actor) -> dict[str | int, int]:
     return {MAIN_SHEET: cap, PRODUCT_SHEET: cap * MAX_PRODUCTS}
 
 
+def template_name(period_code: str) -> str:
+    """The template's download name: 月度报表导入模板-2026-11.xlsx."""
+    return f"{MAIN_SHEET}导入模板-{period_code}.xlsx"
+
+
+def _number_check(indicator) -> dict:
+    """The template's check of an indicator's cells: a number (a whole one for counts), not below zero unless
+    the indicator may be negative."""
+    check: dict[str, Any] = {"validate": "integer" if indicator.integer else "decimal", "ignore_blank": True,
+                             "error_title": _("数值有误"), "input_title": indicator.label[:32]}
+    if indicator.allow_negative:
+        check.update(criteria="between", minimum=-1e15, maximum=1e15,
+                     error_message=_("请填写数字(单位:%(unit)s)。") % {"unit": indicator.unit})
+    else:
+        message = _("请填写不小于 0 的整数(单位:%(unit)s)。") if indicator.integer else _(
+            "请填写不小于 0 的数字(单位:%(unit)s)。")
+        check.update(criteria=">=", value=0, error_message=message % {"unit": indicator.unit})
+    return check
+
+
+def _main_sheet_checks(ws, last_row: int) -> None:
+    """Drop-downs of each question's choices, number checks of the indicators, hints for the free columns."""
+    columns = {key: c for c, (key, _label) in enumerate(HEAD)}
+    for indicator in INDICATORS:
+        c = columns[indicator.code]
+        ws.data_validation(1, c, last_row, c, _number_check(indicator))
+    for q in SURVEY:
+        c = columns[q.field_name]
+        choices = _labels(q.choices)
+        ws.data_validation(1, c, last_row, c, {
+            "validate": "list", "source": choices, "ignore_blank": True, "input_title": q.label[:32],
+            "input_message": _("从下拉列表中选择:%(choices)s") % {"choices": "/".join(choices)},
+            "error_title": _("选项有误"), "error_message": _("请从下拉列表中选择:%(choices)s") % {
+                "choices": "/".join(choices)}})
+    c = columns["difficulties"]
+    ws.data_validation(1, c, last_row, c, {
+        "validate": "any", "input_title": _("主要困难"),
+        "input_message": (_("可多选,用逗号分隔:%(choices)s") % {"choices": "、".join(_labels(Difficulty))})[:255]})
+    c = columns["explanations"]
+    ws.data_validation(1, c, last_row, c, {
+        "validate": "any", "input_title": _("预警说明"),
+        "input_message": _("上传后提示需要说明的指标时填写,格式:指标代码:说明;多条用分号分隔。")})
+
+
 def write_template(fileobj, *, enterprises) -> None:
+    """The filing template: the enterprises still to file, the form's labels as headers, drop-downs for the
+    questions (their choices from the declarations, as the form offers them), number checks, readable widths."""
     wb = xlsxwriter.Workbook(fileobj, {"in_memory": True, "strings_to_formulas": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter",
+                          "align": "center"})
     text = wb.add_format({"num_format": "@"})
+    last_row = settings.FILING_IMPORT_MAX_ROWS  # the checks reach every row a file may have
     ws = wb.add_worksheet(MAIN_SHEET)
-    for c, (_key, label) in enumerate(HEAD):
+    for c, (key, label) in enumerate(HEAD):
         ws.write_string(0, c, label, head)
-        ws.set_column(c, c, 14, text if c < 2 else None)
+        width = WIDTHS.get(key) or max(12, min(24, 2 * len(label.split("(")[0]) + 4))
+        ws.set_column(c, c, width, text if key in ("credit_code", "name", "difficulties_text", "explanations")
+                      else None)
+    ws.set_row(0, 45)
     for r, e in enumerate(enterprises, start=1):
         ws.write_string(r, 0, e.credit_code)
         ws.write_string(r, 1, e.name)
+    _main_sheet_checks(ws, last_row)
     ws.freeze_panes(1, 2)
     ps = wb.add_worksheet(PRODUCT_SHEET)
-    for c, (_key, label) in enumerate(PRODUCT_HEAD):
+    for c, (key, label) in enumerate(PRODUCT_HEAD):
         ps.write_string(0, c, label, head)
-        ps.set_column(c, c, 16)
+        ps.set_column(c, c, 22 if key in ("credit_code", "name") else 12, text if key == "credit_code" else None)
+        if key in PRODUCT_QUANTITIES:
+            ps.data_validation(1, c, last_row * MAX_PRODUCTS, c, {
+                "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
+                "error_title": _("数值有误"), "error_message": _("请填写不小于 0 的数字(最多两位小数)。")})
+    ps.set_row(0, 30)
+    ps.freeze_panes(1, 1)
     wb.close()
 
 
 def _rows(rows: list[tuple[int, list]], title: str, expected_head):
     header = [str(v).strip() if v is not None else "" for v in (rows[0][1] if rows and rows[0][0] == 1 else [])]
     labels = [label for _k, label in expected_head]
-    if header[: len(labels)] != labels:
+    former = [FORMER_HEADERS.get(k, label) for k, label in expected_head]
+    if header[: len(labels)] not in (labels, former):
         raise ValidationError(_("工作表“%(s)s”的表头与模板不一致,请重新下载模板。") % {"s": title})
     keys = [k for k, _l in expected_head]
     for n, values in rows[1:]:

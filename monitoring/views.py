@@ -505,7 +505,8 @@ def import_filings(request):
         buffer = io.BytesIO()
         imports.write_template(buffer, enterprises=selectors.not_filed(user=user, period=period, region=user.region))
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="filings-{periods.code(period)}.xlsx"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=imports.template_name(periods.code(period)))
         return response
     result = None
     form = FilingImportForm(request.POST or None, request.FILES or None, row_limits=imports.row_limits(user))

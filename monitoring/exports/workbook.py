@@ -26,16 +26,17 @@ from monitoring import analysis, selectors
 from monitoring.indicators import INDICATORS, SURVEY
 from monitoring.models import Filing, FilingStatus, Period
 from portal.accounts.scoping import within
-from portal.enterprises.models import SizeClass
+from portal.enterprises.models import SIZE_CODES, SizeClass
 from portal.regions.models import Region, RegionLevel
 
 CHUNK = 2000
 CODES = tuple(i.code for i in INDICATORS)
 
 # Column kinds → number formats (one decimal for amounts in 千元, integers for counts and people).
-TEXT, COUNT, MONEY, PERCENT, INDEX = "text", "count", "money", "percent", "index"
-NUMBER_FORMATS = {COUNT: "#,##0", MONEY: "#,##0.0", PERCENT: "0.0", INDEX: "0.0"}
-WIDTHS = {TEXT: 14, COUNT: 10, MONEY: 16, PERCENT: 11, INDEX: 10}
+# Product quantities are stored with two decimals (FilingProduct) and shown with both.
+TEXT, COUNT, MONEY, QUANTITY, PERCENT, INDEX = "text", "count", "money", "quantity", "percent", "index"
+NUMBER_FORMATS = {COUNT: "#,##0", MONEY: "#,##0.0", QUANTITY: "#,##0.00", PERCENT: "0.0", INDEX: "0.0"}
+WIDTHS = {TEXT: 14, COUNT: 10, MONEY: 16, QUANTITY: 16, PERCENT: 11, INDEX: 10}
 
 
 @dataclass(frozen=True)
@@ -57,22 +58,54 @@ def growth_columns() -> list[Column]:
     return [Column(_("%(label)s同比(%%)") % {"label": i.label}, PERCENT) for i in INDICATORS]
 
 
-class Sheet:
-    """One worksheet written top to bottom: header row, per-column formats, frozen header, autofilter."""
+HEADER_ROW = 2  # row 0: the table's title, row 1: its unit line, row 2: the column headers
+FOOTER = gettext_lazy("&C第 &P 页 共 &N 页")
+A4 = 9
 
-    def __init__(self, book: "SummaryBook", name: str, columns: list[Column], *, filter_rows: bool = True):
+
+def print_setup(ws, *, repeat_rows: int | None = None, label_columns: int = 0, landscape: bool = True,
+                one_page: bool = False) -> None:
+    """A4, landscape, one page wide (as many pages long as it takes), the header row and the label columns
+    repeated on every page, 第 N 页 共 M 页 in the footer; ``one_page``: the whole sheet on one page."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.center_horizontally()
+    ws.fit_to_pages(1, 1 if one_page else 0)
+    if repeat_rows is not None:
+        ws.repeat_rows(repeat_rows)
+    if label_columns:
+        ws.repeat_columns(0, label_columns - 1)
+    ws.set_footer(str(FOOTER))
+
+
+class Sheet:
+    """One worksheet written top to bottom: the table's title and unit line, the header row, per-column formats,
+    frozen header and label columns, autofilter, set up for printing (``print_setup``)."""
+
+    def __init__(self, book: "SummaryBook", name: str, columns: list[Column], *, title: str, unit: str,
+                 label_columns: int = 1, filter_rows: bool = True):
         self.ws = book.wb.add_worksheet(str(name))
         self.columns = columns
         self.kinds = [c.kind for c in columns]
         self.formats = [book.formats[c.kind] for c in columns]
         self.bold_formats = [book.bold[c.kind] for c in columns]
-        self.row_no = 0
+        self.row_no = HEADER_ROW
         self.filter_rows = filter_rows
         for c, col in enumerate(columns):
             self.ws.set_column(c, c, col.width or WIDTHS[col.kind], self.formats[c])
-            self.ws.write_string(0, c, col.label, book.header)
-        self.ws.set_row(0, 32)
-        self.ws.freeze_panes(1, 0)
+        # Rows are written in order (constant_memory): each row's height is set before its cells.
+        self.ws.set_row(0, 22)
+        self.ws.write_string(0, 0, title, book.table_title)
+        self.ws.write_string(1, 0, unit, book.unit)
+        self.ws.set_row(HEADER_ROW, 32)
+        for c, col in enumerate(columns):
+            self.ws.write_string(HEADER_ROW, c, col.label, book.header)
+        self.ws.freeze_panes(HEADER_ROW + 1, label_columns)
+        print_setup(self.ws, repeat_rows=HEADER_ROW, label_columns=label_columns)
 
     def row(self, values: Iterable, *, bold: bool = False) -> None:
         self.row_no += 1
@@ -88,7 +121,7 @@ class Sheet:
 
     def close(self) -> None:
         if self.filter_rows:
-            self.ws.autofilter(0, 0, max(self.row_no, 1), len(self.columns) - 1)
+            self.ws.autofilter(HEADER_ROW, 0, max(self.row_no, HEADER_ROW + 1), len(self.columns) - 1)
 
 
 class SummaryBook:
@@ -100,15 +133,18 @@ class SummaryBook:
         self.header = self.wb.add_format({**base, "bold": True, "bg_color": "#DCE6F1", "border": 1,
                                           "text_wrap": True, "valign": "vcenter", "align": "center"})
         self.title = self.wb.add_format({**base, "bold": True, "font_size": 16})
-        self.label = self.wb.add_format({**base, "bold": True})
+        self.label = self.wb.add_format({**base, "bold": True, "valign": "top"})
+        self.wrap = self.wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.table_title = self.wb.add_format({**base, "bold": True, "font_size": 14})
+        self.unit = self.wb.add_format({**base, "italic": True})
         self.formats = {TEXT: self.wb.add_format({**base, "num_format": "@"})}
         self.bold = {TEXT: self.wb.add_format({**base, "num_format": "@", "bold": True})}
         for kind, pattern in NUMBER_FORMATS.items():
             self.formats[kind] = self.wb.add_format({**base, "num_format": pattern})
             self.bold[kind] = self.wb.add_format({**base, "num_format": pattern, "bold": True})
 
-    def sheet(self, name: str, columns: list[Column], **kwargs) -> Sheet:
-        return Sheet(self, name, columns, **kwargs)
+    def sheet(self, name: str, columns: list[Column], *, title: str, unit: str, **kwargs) -> Sheet:
+        return Sheet(self, name, columns, title=title, unit=unit, **kwargs)
 
     def close(self) -> None:
         self.wb.close()
@@ -179,7 +215,8 @@ def region_tree_totals(*, user, period: Period, region: Region) -> list[TreeRow]
     known = {r.region.id for r in out}
     # Filings of a county no longer in the tree (moved or merged since): counted in the total all the same.
     for county_id in sorted(set(by_county) - known, key=str):
-        row = leaf(Region(id=county_id, code=str(county_id), name=_("其他"), level=RegionLevel.COUNTY))
+        row = leaf(Region(id=county_id, code=str(county_id), name=_("其他"), level=RegionLevel.COUNTY,
+                          official_code=False))
         out.append(row)
         total.add(row)
     return out
@@ -230,6 +267,18 @@ SHEETS = {
 KIND_LABELS = {"total": gettext_lazy("合计"), "subtotal": gettext_lazy("小计"), "county": gettext_lazy("县(市、区)")}
 
 
+def table_title(region: Region, period: Period, table) -> str:
+    return _("%(region)s%(period)s%(table)s") % {"region": region.name, "period": period, "table": table}
+
+
+def money_unit(period: Period) -> str:
+    return _("金额单位:千元;从业人员:人;流量指标为1—%(m)d月累计值;同比为同口径增速(%%)") % {"m": period.month}
+
+
+def status_unit() -> str:
+    return _("单位:家;报送率:%")
+
+
 @dataclass
 class Written:
     filings: int = 0  # enterprise-detail rows
@@ -252,15 +301,19 @@ def write_summary(target, *, user, period: Period, region: Region, generated_by:
     _status_sheet(book, user=user, period=period, region=region)
     report(5)
     tree = region_tree_totals(user=user, period=period, region=region)
-    _tree_sheet(book, tree)
+    _tree_sheet(book, tree, period=period)
     report(10)
     industry_rows, industry_total = analysis.indicator_totals(user=user, period=period, region=region, by="industry")
-    _group_sheet(book, SHEETS["industries"], (_("行业代码"), _("行业名称")), industry_rows, industry_total)
+    _group_sheet(book, SHEETS["industries"], (_("行业代码"), _("行业名称")), industry_rows, industry_total,
+                 title=table_title(region, period, SHEETS["industries"]), unit=money_unit(period))
     report(13)
     size_rows, size_total = analysis.indicator_totals(user=user, period=period, region=region, by="size")
     size_order = {code: i for i, code in enumerate(SizeClass.values)}
     size_rows.sort(key=lambda r: size_order.get(r.key, 99))
-    _group_sheet(book, SHEETS["sizes"], (_("规模代码"), _("企业规模")), size_rows, size_total)
+    for row in size_rows:  # the statistical tables' size code (1 大型 … 4 微型), not the stored value
+        row.key = SIZE_CODES.get(row.key, "—")
+    _group_sheet(book, SHEETS["sizes"], (_("规模代码"), _("企业规模")), size_rows, size_total,
+                 title=table_title(region, period, SHEETS["sizes"]), unit=money_unit(period))
     report(15)
     industry_names = {r.key: r.label for r in industry_rows}
     written = _detail_sheet(book, user=user, period=period, region=region, names=names,
@@ -278,16 +331,17 @@ def write_summary(target, *, user, period: Period, region: Region, generated_by:
 
 def _cover(book: SummaryBook, *, user, period, region, generated_by, counted, by_status) -> None:
     ws = book.wb.add_worksheet(str(SHEETS["cover"]))
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 70)
+    ws.set_column(0, 0, 20)
+    ws.set_column(1, 1, 80)
     ws.write_string(0, 0, _("中小企业运行监测汇总表"), book.title)
+    print_setup(ws, landscape=False, one_page=True)  # the cover: one A4 page
     statuses = dict(FilingStatus.choices)
     counted_labels = "、".join(str(statuses[s]) for s in analysis.COUNTED)
     excluded = "、".join(_("%(status)s %(n)d 份") % {"status": statuses[s], "n": n}
                          for s, n in sorted(by_status.items()) if s not in analysis.COUNTED) or _("无")
     lines = [
         (_("报告期"), str(period)),
-        (_("地区"), f"{region.name}({region.code})"),
+        (_("地区"), f"{region.name}({region.gb_code})"),
         (_("生成人"), generated_by or str(user)),
         (_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")),
         (_("纳入汇总的报表状态"), counted_labels),
@@ -299,7 +353,7 @@ def _cover(book: SummaryBook, *, user, period, region, generated_by, counted, by
     ]
     for r, (label, value) in enumerate(lines, start=2):
         ws.write_string(r, 0, label, book.label)
-        ws.write_string(r, 1, value)
+        ws.write_string(r, 1, value, book.wrap)
 
 
 def _status_sheet(book: SummaryBook, *, user, period, region) -> None:
@@ -311,12 +365,13 @@ def _status_sheet(book: SummaryBook, *, user, period, region) -> None:
         Column(_("区划代码"), width=10), Column(_("地区"), width=16), Column(_("应报"), COUNT),
         Column(_("已报"), COUNT), Column(_("按时"), COUNT), Column(_("迟报"), COUNT), Column(_("退回"), COUNT),
         Column(_("审核通过"), COUNT), Column(_("未报"), COUNT), Column(_("报送率(%)"), PERCENT),
-        Column(_("排名"), COUNT)])
+        Column(_("排名"), COUNT)], title=table_title(region, period, SHEETS["status"]), unit=status_unit(),
+        label_columns=2)
     keys = ("expected", "submitted", "on_time", "late", "returned", "approved")
     for r in rows:
-        sheet.row([r.region.code, r.region.name, *(getattr(r, k) for k in keys), r.not_submitted, _or_dash(r.rate),
+        sheet.row([r.region.gb_code, r.region.name, *(getattr(r, k) for k in keys), r.not_submitted, _or_dash(r.rate),
                    _or_dash(r.rank)])
-    sheet.row([region.code, _("合计"), *(getattr(total, k) for k in keys), total.not_submitted, _or_dash(total.rate),
+    sheet.row([region.gb_code, _("合计"), *(getattr(total, k) for k in keys), total.not_submitted, _or_dash(total.rate),
                None], bold=True)
     sheet.close()
 
@@ -334,28 +389,31 @@ def write_status(target, *, user, period: Period, region: Region, not_filed=None
     if not_filed is not None:
         sheet = book.sheet(_("未报送企业"), [
             Column(_("企业"), width=28), Column(_("统一社会信用代码"), width=22), Column(_("地区"), width=12),
-            Column(_("联系人"), width=12), Column(_("联系电话"), width=16)])
+            Column(_("联系人"), width=12), Column(_("联系电话"), width=16)],
+            title=table_title(region, period, _("未报送企业")), unit=_("按企业名称排序;联系人及电话取自企业登记信息"))
         for e in not_filed.iterator(chunk_size=CHUNK):
             sheet.row([e.name, e.credit_code, e.region.name, e.contact_name, e.contact_phone])
         sheet.close()
     book.close()
 
 
-def _tree_sheet(book: SummaryBook, rows: list[TreeRow]) -> None:
+def _tree_sheet(book: SummaryBook, rows: list[TreeRow], *, period: Period) -> None:
     sheet = book.sheet(SHEETS["regions"], [
         Column(_("区划代码"), width=10), Column(_("地区"), width=16), Column(_("类别"), width=10),
-        Column(_("报表数"), COUNT), *indicator_columns(), *growth_columns()])
+        Column(_("报表数"), COUNT), *indicator_columns(), *growth_columns()],
+        title=table_title(rows[0].region, period, SHEETS["regions"]), unit=money_unit(period), label_columns=3)
     for row in rows:
         growth = row.growth
-        sheet.row([row.region.code, row.region.name, str(KIND_LABELS[row.kind]), row.filings,
+        sheet.row([row.region.gb_code, row.region.name, str(KIND_LABELS[row.kind]), row.filings,
                    *(_zero(row.values.get(c)) for c in CODES), *(growth[c] for c in CODES)],
                   bold=row.kind != "county")
     sheet.close()
 
 
-def _group_sheet(book: SummaryBook, name: str, heads: tuple[str, str], rows, total) -> None:
+def _group_sheet(book: SummaryBook, name: str, heads: tuple[str, str], rows, total, *, title: str,
+                 unit: str) -> None:
     sheet = book.sheet(name, [Column(heads[0], width=10), Column(heads[1], width=28), Column(_("报表数"), COUNT),
-                              *indicator_columns(), *growth_columns()])
+                              *indicator_columns(), *growth_columns()], title=title, unit=unit, label_columns=2)
     for row in rows:
         sheet.row([row.key, row.label, row.filings, *(_zero(row.values.get(c)) for c in CODES),
                    *(row.growth.get(c) for c in CODES)])
@@ -374,7 +432,8 @@ def _detail_sheet(book: SummaryBook, *, user, period, region, names, industry_na
     sheet = book.sheet(SHEETS["detail"], [
         Column(_("统一社会信用代码"), width=21), Column(_("企业名称"), width=32), Column(_("县(市、区)"), width=12),
         Column(_("行业代码"), width=8), Column(_("行业名称"), width=24), Column(_("企业规模"), width=8),
-        Column(_("报表状态"), width=12), Column(_("报送及时性"), width=10), *indicator_columns()])
+        Column(_("报表状态"), width=12), Column(_("报送及时性"), width=10), *indicator_columns()],
+        title=table_title(region, period, SHEETS["detail"]), unit=money_unit(period), label_columns=2)
     ws, formats = sheet.ws, sheet.formats
     text_format = formats[0]
     value_formats = formats[8:]
@@ -382,7 +441,7 @@ def _detail_sheet(book: SummaryBook, *, user, period, region, names, industry_na
     # The innermost loop: written cell by cell without the generic Sheet.row dispatch.
     for row in detail_rows(user=user, period=period, region=region):
         count += 1
-        r = count
+        r = HEADER_ROW + count
         credit_code, name, county_id, industry_code, size_class, status, on_time = row[:7]
         ws.write_string(r, 0, credit_code, text_format)
         ws.write_string(r, 1, name, text_format)
@@ -398,10 +457,10 @@ def _detail_sheet(book: SummaryBook, *, user, period, region, names, industry_na
                 ws.write_number(r, 8 + i, value, value_formats[i])
         if count % step == 0:
             report(min(count / expected, 1.0) * 100 if expected else 100)
-    sheet.row_no = count
+    sheet.row_no = HEADER_ROW + count
     totals = [_zero(total.get(c)) for c in CODES]
     sheet.row(["", _("合计"), "", "", "", "", "", "", *totals], bold=True)
-    sheet.row_no = count  # the autofilter covers the enterprise rows, not the total below them
+    sheet.row_no = HEADER_ROW + count  # the autofilter covers the enterprise rows, not the total below them
     sheet.close()
     return Written(filings=count, totals=dict(zip(CODES, totals, strict=True)))
 
@@ -409,22 +468,25 @@ def _detail_sheet(book: SummaryBook, *, user, period, region, names, industry_na
 def _product_sheet(book: SummaryBook, *, user, period, region, names) -> int:
     sheet = book.sheet(SHEETS["products"], [
         Column(_("统一社会信用代码"), width=21), Column(_("企业名称"), width=32), Column(_("县(市、区)"), width=12),
-        Column(_("产品名称"), width=20), Column(_("计量单位"), width=10), Column(_("产量"), MONEY),
-        Column(_("销量"), MONEY), Column(_("期末库存"), MONEY)])
+        Column(_("产品名称"), width=20), Column(_("计量单位"), width=10), Column(_("产量"), QUANTITY),
+        Column(_("销量"), QUANTITY), Column(_("期末库存"), QUANTITY)],
+        title=table_title(region, period, SHEETS["products"]),
+        unit=_("数量单位:见“计量单位”列;产量、销量为1—%(m)d月累计值") % {"m": period.month}, label_columns=2)
     ws, formats = sheet.ws, sheet.formats
     count = 0
     for credit_code, name, county_id, product, unit, production, sales, inventory in product_rows(
             user=user, period=period, region=region):
         count += 1
-        ws.write_string(count, 0, credit_code, formats[0])
-        ws.write_string(count, 1, name, formats[1])
-        ws.write_string(count, 2, names.get(county_id, ""), formats[2])
-        ws.write_string(count, 3, product, formats[3])
-        ws.write_string(count, 4, unit, formats[4])
-        ws.write_number(count, 5, production, formats[5])
-        ws.write_number(count, 6, sales, formats[6])
-        ws.write_number(count, 7, inventory, formats[7])
-    sheet.row_no = count
+        r = HEADER_ROW + count
+        ws.write_string(r, 0, credit_code, formats[0])
+        ws.write_string(r, 1, name, formats[1])
+        ws.write_string(r, 2, names.get(county_id, ""), formats[2])
+        ws.write_string(r, 3, product, formats[3])
+        ws.write_string(r, 4, unit, formats[4])
+        ws.write_number(r, 5, production, formats[5])
+        ws.write_number(r, 6, sales, formats[6])
+        ws.write_number(r, 7, inventory, formats[7])
+    sheet.row_no = HEADER_ROW + count
     sheet.close()
     return count
 
@@ -433,7 +495,8 @@ def _diffusion_sheet(book: SummaryBook, *, user, period, region) -> None:
     rows, own = analysis.diffusion_by_region(user=user, period=period, region=region)
     sheet = book.sheet(SHEETS["diffusion"], [
         Column(_("地区"), width=16), Column(_("样本数"), COUNT),
-        *(Column(_("%(q)s扩散指数") % {"q": q.label}, INDEX) for q in SURVEY), Column(_("综合指数"), INDEX)])
+        *(Column(_("%(q)s扩散指数") % {"q": q.label}, INDEX) for q in SURVEY), Column(_("综合指数"), INDEX)],
+        title=table_title(region, period, SHEETS["diffusion"]), unit=_("单位:指数(50 为荣枯线);样本数:家"))
     for row in rows:
         sheet.row([row["region"], row["n"], *(row[q.code] for q in SURVEY), row["composite"]])
     sheet.row([_("%(region)s合计") % {"region": region.name}, own["n"], *(own[q.code] for q in SURVEY),

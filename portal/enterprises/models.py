@@ -17,6 +17,11 @@ class SizeClass(models.TextChoices):
     NOT_APPLICABLE = "na", _("不适用")
 
 
+# The size codes of statistical tables (统计上大中小微型企业划分办法: 1 大型, 2 中型, 3 小型, 4 微型); an
+# enterprise outside the standard's scope has none.
+SIZE_CODES: dict[str, str] = {SizeClass.LARGE: "1", SizeClass.MEDIUM: "2", SizeClass.SMALL: "3", SizeClass.MICRO: "4"}
+
+
 class Industry(models.Model):
     """A GB/T 4754 section (门类), division (大类) or group (中类) used by the registry.
 

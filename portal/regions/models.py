@@ -16,6 +16,14 @@ class RegionLevel(models.IntegerChoices):
     COUNTY = 3, _("县(市、区)")
 
 
+def gb_code(code: str, *, official: bool = True) -> str:
+    """``code`` as a six-digit GB/T 2260 code (right-padded with zeros) when it is a national one; a local code
+    (a development zone's ``3206K1``) as stored."""
+    if official and code.isdigit() and len(code) < 6:
+        return code.ljust(6, "0")
+    return code
+
+
 class RegionQuerySet(ScopedQuerySet):
     def subtree(self, region: "Region"):
         return within(self, region)
@@ -65,6 +73,12 @@ class Region(models.Model):
     @property
     def is_county(self) -> bool:
         return self.level == RegionLevel.COUNTY
+
+    @property
+    def gb_code(self) -> str:
+        """The six-digit GB/T 2260 code, as printed in statistical tables: the province's 32 is 320000, a city's
+        3206 is 320600, a county's 320685 stays; a zone without a national code keeps its local code."""
+        return gb_code(self.code, official=self.official_code)
 
     def contains(self, other: "Region") -> bool:
         return other.path.startswith(self.path)

@@ -13,7 +13,7 @@ from monitoring.exports import services as export_services
 from monitoring.indicators import INDICATORS
 from monitoring.models import ExportJob, Filing
 from tests.browser.helpers import sign_in
-from tests.monitoring.test_exports import seed_month
+from tests.monitoring.test_exports import FIRST, HEAD, seed_month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +28,8 @@ def _media(settings, tmp_path):
 
 def indicator_totals_in(path, sheet: str = "分地区指标") -> dict:
     ws = load_workbook(path)[sheet]
-    heads = {cell.value: i for i, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1)))}
-    total = next(row for row in ws.iter_rows(min_row=2, values_only=True) if "合计" in (row[1], row[2]))
+    heads = {cell.value: i for i, cell in enumerate(next(ws.iter_rows(min_row=HEAD, max_row=HEAD)))}
+    total = next(row for row in ws.iter_rows(min_row=FIRST, values_only=True) if "合计" in (row[1], row[2]))
     return {i.code: Decimal(repr(total[heads[f"{i.label}({i.unit})"]])).quantize(i.quantum) for i in INDICATORS}
 
 

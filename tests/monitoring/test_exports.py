@@ -29,6 +29,8 @@ from .helpers import open_period, past_period
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 CODES = [i.code for i in INDICATORS]
+HEAD = exports.HEADER_ROW + 1  # the header row, 1-based (the table's title and unit line above it)
+FIRST = HEAD + 1  # the first data row
 FORMULA_NAMES = ['=HYPERLINK("http://example.com","点我")', "+86企业有限公司", "-1+2企业", "@SUM(A1)企业",
                  "\t制表符企业", "\r回车企业"]
 
@@ -116,7 +118,7 @@ def unescape(value):
 
 
 def header_index(ws) -> dict:
-    return {cell.value: i for i, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1)))}
+    return {cell.value: i for i, cell in enumerate(next(ws.iter_rows(min_row=HEAD, max_row=HEAD)))}
 
 
 def indicator_headers():
@@ -131,7 +133,7 @@ def as_decimal(value, indicator) -> Decimal:
 
 def rows_where(ws, column: str, value) -> list[tuple]:
     col = header_index(ws)[column]
-    return [row for row in ws.iter_rows(min_row=2, values_only=True) if row[col] == value]
+    return [row for row in ws.iter_rows(min_row=FIRST, values_only=True) if row[col] == value]
 
 
 def assert_row_equals(ws, row: tuple, expected: dict, where: str) -> None:
@@ -159,20 +161,20 @@ def test_totals_in_every_sheet_equal_the_database(world):
         assert_row_equals(regions, row, db_totals(counted(period, county=county)), f"分地区指标 {county.name}")
         assert row[header_index(regions)["报表数"]] == counted(period, county=county).count()
     # Tree order: the total, then each city followed by its counties.
-    assert [r[0] for r in regions.iter_rows(min_row=2, values_only=True)] == [
-        "32", "320100", "320115", "320600", "320682", "320685"]
+    assert [r[0] for r in regions.iter_rows(min_row=FIRST, values_only=True)] == [
+        "320000", "320100", "320115", "320600", "320682", "320685"]
 
     for sheet, key in (("分行业指标", "industry_code"), ("分规模指标", "size_class")):
         ws = wb[sheet]
-        assert_row_equals(ws, rows_where(ws, ws.cell(1, 2).value, "合计")[0], everything, f"{sheet} 合计")
-        for row in ws.iter_rows(min_row=2, values_only=True):
+        assert_row_equals(ws, rows_where(ws, ws.cell(HEAD, 2).value, "合计")[0], everything, f"{sheet} 合计")
+        for row in ws.iter_rows(min_row=FIRST, values_only=True):
             if row[1] != "合计":
                 code = row[0] if key == "industry_code" else {"中型": "medium", "小型": "small", "微型": "micro",
                                                               "大型": "large"}[row[1]]
                 assert_row_equals(ws, row, db_totals(counted(period, **{key: code})), f"{sheet} {row[1]}")
 
     detail = wb["企业明细"]
-    rows = list(detail.iter_rows(min_row=2, values_only=True))
+    rows = list(detail.iter_rows(min_row=FIRST, values_only=True))
     assert len(rows) - 1 == counted(period).count() == written.filings
     assert rows[-1][1] == "合计"
     assert_row_equals(detail, rows[-1], everything, "企业明细 合计")
@@ -181,7 +183,7 @@ def test_totals_in_every_sheet_equal_the_database(world):
         column = heads[indicator_headers()[ind.code]]
         assert sum(as_decimal(r[column], ind) for r in rows[:-1]) == Decimal(everything[ind.code]).quantize(ind.quantum)
 
-    products = list(wb["主要产品"].iter_rows(min_row=2, values_only=True))
+    products = list(wb["主要产品"].iter_rows(min_row=FIRST, values_only=True))
     assert len(products) == FilingProduct.objects.filter(filing__in=counted(period)).count() == written.products
     production = FilingProduct.objects.filter(filing__in=counted(period)).aggregate(s=Sum("production"))["s"]
     assert sum(Decimal(repr(r[5])) for r in products).quantize(Decimal("0.01")) == production
@@ -199,7 +201,7 @@ def test_totals_in_every_sheet_equal_the_database(world):
     assert total[heads["退回"]] == Filing.objects.filter(period=period, status=FilingStatus.RETURNED).count()
 
     diffusion = wb["景气扩散指数"]
-    assert [r[0] for r in diffusion.iter_rows(min_row=2, max_row=3, values_only=True)] == ["南京市", "南通市"]
+    assert [r[0] for r in diffusion.iter_rows(min_row=FIRST, max_row=FIRST + 1, values_only=True)] == ["南京市", "南通市"]
     _rows, own = analysis.diffusion_by_region(user=world.users["province"], period=period, region=world.province)
     last = rows_where(diffusion, "地区", "江苏省合计")[0]
     assert last[1] == own["n"] and Decimal(repr(last[-1])) == own["composite"]
@@ -210,11 +212,11 @@ def test_header_frozen_autofilter_and_number_formats(world):
     wb, _written = workbook(world.users["province"], period, world.province)
     for name in ("报送情况", "分地区指标", "分行业指标", "分规模指标", "企业明细", "主要产品", "景气扩散指数"):
         ws = wb[name]
-        assert ws.freeze_panes == "A2", name
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
+        assert ws.freeze_panes.endswith(str(FIRST)), name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{HEAD}:"), name
     detail = wb["企业明细"]
     heads = header_index(detail)
-    row = 2
+    row = FIRST
     assert detail.cell(row, heads["营业收入(千元)"] + 1).number_format == "#,##0.0"
     assert detail.cell(row, heads["从业人员期末人数(人)"] + 1).number_format == "#,##0"
     assert detail.cell(row, 1).number_format == "@"
@@ -230,7 +232,7 @@ def test_formula_looking_text_is_written_as_text(world):
     wb = load_workbook(buffer)  # not data_only: a formula would come back as data_type "f"
     detail = wb["企业明细"]
     found = {}
-    for row in detail.iter_rows(min_row=2):
+    for row in detail.iter_rows(min_row=FIRST):
         found[unescape(row[1].value)] = row[1]
     counted_names = set(counted(period).values_list("enterprise__name", flat=True))
     for name in FORMULA_NAMES:
@@ -240,7 +242,7 @@ def test_formula_looking_text_is_written_as_text(world):
         assert cell.data_type == "s", (name, cell.data_type)
         assert unescape(cell.value) == name
     assert found['=HYPERLINK("http://example.com","点我")'].data_type == "s"
-    product = next(r[3] for r in wb["主要产品"].iter_rows(min_row=2) if r[3].value == "=SUM(1,2)")
+    product = next(r[3] for r in wb["主要产品"].iter_rows(min_row=FIRST) if r[3].value == "=SUM(1,2)")
     assert product.data_type == "s"
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -270,7 +272,7 @@ def test_a_city_export_covers_only_its_subtree(world):
 def test_a_county_export_shows_its_own_status_row(world):
     period = seed_month(world)
     wb, written = workbook(world.users["county"], period, world.haian)
-    status = list(wb["报送情况"].iter_rows(min_row=2, values_only=True))
+    status = list(wb["报送情况"].iter_rows(min_row=FIRST, values_only=True))
     assert status[0][1] == "海安市"
     assert status[0][3] == Filing.objects.filter(period=period, county=world.haian).exclude(
         status=FilingStatus.DRAFT).count()
@@ -395,7 +397,7 @@ def test_a_month_without_filings_still_makes_a_workbook(world):
     period = open_period(3)
     wb, written = workbook(world.users["province"], period, world.province)
     assert written.filings == 0 and written.products == 0
-    detail = list(wb["企业明细"].iter_rows(min_row=2, values_only=True))
+    detail = list(wb["企业明细"].iter_rows(min_row=FIRST, values_only=True))
     assert len(detail) == 1 and detail[0][1] == "合计" and detail[0][8] == 0
     status = rows_where(wb["报送情况"], "地区", "合计")[0]
     assert status[3] == 0  # submitted

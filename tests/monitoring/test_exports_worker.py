@@ -19,7 +19,7 @@ from monitoring.indicators import INDICATORS
 from monitoring.models import ExportJob, Filing
 from portal.core.files import file_url
 from tests.monitoring.test_celery_worker import celery_env, wait_until  # noqa: F401 - fixture
-from tests.monitoring.test_exports import seed_month
+from tests.monitoring.test_exports import FIRST, HEAD, seed_month
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -57,8 +57,8 @@ def test_a_worker_builds_the_workbook_while_the_status_endpoint_follows(world, c
     download = browser.get(file_url(job))
     wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     ws = wb["分地区指标"]
-    heads = {c.value: i for i, c in enumerate(next(ws.iter_rows(min_row=1, max_row=1)))}
-    total = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[2] == "合计")
+    heads = {c.value: i for i, c in enumerate(next(ws.iter_rows(min_row=HEAD, max_row=HEAD)))}
+    total = next(r for r in ws.iter_rows(min_row=FIRST, values_only=True) if r[2] == "合计")
     expected = Filing.objects.filter(period=period, status__in=analysis.COUNTED).aggregate(
         **{i.code: Sum(i.code) for i in INDICATORS})
     for ind in INDICATORS:

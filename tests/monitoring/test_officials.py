@@ -20,7 +20,7 @@ from portal.notifications.models import Notification
 from tests import factories as f
 
 from .helpers import open_period, past_period, valid_data
-from .test_exports import make_filing
+from .test_exports import FIRST, make_filing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
@@ -278,14 +278,14 @@ def test_the_status_table_as_xlsx(world, login):
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     assert ".xlsx" in response["Content-Disposition"]
     ws = load_workbook(io.BytesIO(response.content))["报送情况"]
-    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    rows = {r[1]: r for r in ws.iter_rows(min_row=FIRST, values_only=True)}
     assert set(rows) == {"海安市", "如皋市", "合计"}
     assert (rows["海安市"][2], rows["海安市"][3], rows["合计"][8], rows["合计"][9]) == (1, 1, 1, 50)
     book = load_workbook(io.BytesIO(login(world.users["county"]).get(
         reverse("monitoring:status_xlsx"), q(period, region="320685")).content))
-    assert [r[0] for r in book["未报送企业"].iter_rows(min_row=2, values_only=True)] == []
+    assert [r[0] for r in book["未报送企业"].iter_rows(min_row=FIRST, values_only=True)] == []
     rugao = load_workbook(io.BytesIO(city.get(reverse("monitoring:status_xlsx"), q(period, region="320682")).content))
-    assert [r[0] for r in rugao["未报送企业"].iter_rows(min_row=2, values_only=True)] == ["如皋乙企业"]
+    assert [r[0] for r in rugao["未报送企业"].iter_rows(min_row=FIRST, values_only=True)] == ["如皋乙企业"]
 
 
 def test_the_status_xlsx_of_another_region_answers_404(world, login):

@@ -19,7 +19,7 @@ from portal.enterprises import services as enterprise_services
 from tests import factories as f
 
 from .helpers import open_period, past_period
-from .test_exports import header_index, make_filing, workbook
+from .test_exports import FIRST, header_index, make_filing, workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 REVENUE = next(i for i in INDICATORS if i.code == "revenue")
@@ -59,11 +59,11 @@ def test_the_moved_enterprise_grows_the_same_everywhere(world, moved, login):
     for sheet, label_col, label in (("分地区指标", "地区", "如皋市"), ("分行业指标", None, None), ("分规模指标", None, None)):
         ws = book[sheet]
         col = header_index(ws)[growth_header]
-        values = [row[col] for row in ws.iter_rows(min_row=2, values_only=True) if row[col] is not None]
+        values = [row[col] for row in ws.iter_rows(min_row=FIRST, values_only=True) if row[col] is not None]
         assert values and all(Decimal(str(v)).quantize(Decimal("0.1")) == expected for v in values), (sheet, values)
         if label_col:
             name_col = header_index(ws)[label_col]
-            rugao = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[name_col] == label]
+            rugao = [row for row in ws.iter_rows(min_row=FIRST, values_only=True) if row[name_col] == label]
             assert Decimal(str(rugao[0][col])).quantize(Decimal("0.1")) == expected
 
 
@@ -85,7 +85,7 @@ def test_reporting_counts_are_one_selector_for_page_workbook_and_bulletin(world,
     book, _written = workbook(user, period, world.nantong)
     ws = book["报送情况"]
     heads = header_index(ws)
-    total = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[heads["地区"]] == "合计"][0]
+    total = [row for row in ws.iter_rows(min_row=FIRST, values_only=True) if row[heads["地区"]] == "合计"][0]
     assert (total[heads["应报"]], total[heads["已报"]], total[heads["未报"]]) == (
         own.expected, own.submitted, own.not_submitted)
     # The bulletin's rows are the selector's child rows (summed over the quarter's months).
@@ -141,7 +141,7 @@ def test_a_region_with_nothing_expected_has_no_rate_and_no_rank_anywhere(world, 
     response = login(user).get(reverse("monitoring:status_xlsx"), {"period": f"{period.year}-{period.month}"})
     for ws in (book["报送情况"], load_workbook(io.BytesIO(response.content))["报送情况"]):
         heads = header_index(ws)
-        lines = {row[heads["地区"]]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+        lines = {row[heads["地区"]]: row for row in ws.iter_rows(min_row=FIRST, values_only=True)}
         assert (lines["苏州市"][heads["报送率(%)"]], lines["苏州市"][heads["排名"]]) == ("—", "—")
         assert (lines["南京市"][heads["报送率(%)"]], lines["南京市"][heads["排名"]]) == (0, 2)
     # The bulletin: unranked, no rate, listed after the ranked ones; its page and notice say so.
