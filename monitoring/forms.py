@@ -98,8 +98,19 @@ class ReasonForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    enterprise_deadline = forms.DateField(label=_("企业报送截止日"), widget=forms.DateInput(attrs={"type": "date"}))
-    review_deadline = forms.DateField(label=_("审核上报截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A month's two deadlines. Date inputs take ``2026-12-13`` whatever the language's date format; ``window``
+    (the first and last allowed day) becomes their min and max. The rules themselves are the service's."""
+
+    enterprise_deadline = forms.DateField(label=_("企业报送截止日"),
+                                          widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    review_deadline = forms.DateField(label=_("审核上报截止日"),
+                                      widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def __init__(self, *args, window=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if window:
+            for field in self.fields.values():
+                field.widget.attrs.update(min=window[0].isoformat(), max=window[1].isoformat())
 
 
 class FilingImportForm(forms.Form):
