@@ -9,7 +9,8 @@ changes nothing.
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import Resolver404, get_resolver, resolve
 from django.utils.translation import gettext as _
 
 
@@ -88,3 +89,30 @@ class RequestBodyLimitMiddleware:
         if self._api(request):
             return JsonResponse({"detail": _("请先登录或提供访问令牌。")}, status=401)
         return redirect_to_login(request.get_full_path())
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on, Django answers an unmatched URL or a view's Http404 with its technical page, not the
+    handler404; this shows the portal's own 404 (the API's JSON under /api/) in development too, so what a
+    person sees does not depend on DEBUG. Without DEBUG it does nothing: Django calls handler404 itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return _not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return _not_found(request, exception)
+        return None
+
+
+def _not_found(request, exception):
+    handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+    return handler(request, exception)
