@@ -501,7 +501,7 @@ def return_report(*, actor: Any, report: RegionReport, reason: str) -> RegionRep
     return report
 
 
-def _deadline_errors(month: Month, deadlines: dict[str, date], before: dict[str, date | None],
+def _deadline_errors(month: Month, deadlines: dict[str, date], before: dict[str, date],
                      today: date) -> dict[str, list[str]]:
     """What is wrong with a month's new deadlines, per field: each between the day after the month ends and
     DEADLINE_WINDOW_DAYS days after its end, a moved one not before today (which would close the month at
