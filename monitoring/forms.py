@@ -12,7 +12,7 @@ from monitoring.indicators import (
     return_field_choices,
 )
 from monitoring.validation import MAX_PRODUCTS, column_limits
-from portal.core.bounds import DateField, bound_form_field
+from portal.core.bounds import bound_form_field
 from portal.core.numbers import GroupedDecimalField, GroupedIntegerField
 from portal.core.uploads import XLSX, UploadField
 
@@ -105,8 +105,19 @@ class ReasonForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    enterprise_deadline = DateField(label=_("企业报送截止日"), widget=forms.DateInput(attrs={"type": "date"}))
-    review_deadline = DateField(label=_("审核上报截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A month's two deadlines. Date inputs take ``2026-12-13`` whatever the language's date format; ``window``
+    (the first and last allowed day) becomes their min and max. The rules themselves are the service's."""
+
+    enterprise_deadline = forms.DateField(label=_("企业报送截止日"),
+                                          widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    review_deadline = forms.DateField(label=_("审核上报截止日"),
+                                      widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def __init__(self, *args, window=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if window:
+            for field in self.fields.values():
+                field.widget.attrs.update(min=window[0].isoformat(), max=window[1].isoformat())
 
 
 class FilingImportForm(forms.Form):

@@ -12,7 +12,7 @@ a Period:
   and by the demo data.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,6 +28,13 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
 def default_deadlines(year: int, month: int) -> tuple[date, date]:
     ny, nm = _next_month(year, month)
     return date(ny, nm, settings.FILING_DEADLINE_DAY), date(ny, nm, settings.REVIEW_DEADLINE_DAY)
+
+
+# Province staff may move a month's deadlines within this many days after the month ends, and may move the
+# deadlines of a month that has not closed yet: an open one (ended, review deadline not passed) or a coming
+# one (the current calendar month and the ADJUSTABLE_AHEAD months after it).
+DEADLINE_WINDOW_DAYS = 60
+ADJUSTABLE_AHEAD = 2
 
 
 def code(period) -> str:
@@ -68,6 +75,35 @@ def is_open(period, today: date | None = None) -> bool:
     if isinstance(period, Month):
         period = Period(year=period.year, month=period.month)
     return (today or timezone.localdate()) >= period.opens_on()
+
+
+def deadline_window(month) -> tuple[date, date]:
+    """The first and last day a deadline of ``month`` (a Period or a ``Month``) may fall on: the day after the
+    month ends, and DEADLINE_WINDOW_DAYS days after its end."""
+    opens = Period(year=month.year, month=month.month).opens_on()
+    return opens, opens + timedelta(days=DEADLINE_WINDOW_DAYS - 1)
+
+
+def adjustable_periods(today: date | None = None) -> list[Period]:
+    """The months whose deadlines may be moved today, the latest first, as their Periods (rows, or unsaved ones
+    with the default deadlines, see ``read_period``): every coming month (the current one and
+    ADJUSTABLE_AHEAD after it) and every ended month not closed yet (a month ended more than
+    DEADLINE_WINDOW_DAYS ago is always closed, so at most three are looked at)."""
+    today = today or timezone.localdate()
+    month = Month(today.year, today.month)
+    for _step in range(ADJUSTABLE_AHEAD):
+        month = Month(*_next_month(*month))
+    out = []
+    while deadline_window(month)[1] >= today:
+        period = read_period(*month)
+        if not period.is_closed(today):
+            out.append(period)
+        month = month.previous()
+    return out
+
+
+def adjustable_months(today: date | None = None) -> list[Month]:
+    return [Month(p.year, p.month) for p in adjustable_periods(today)]
 
 
 def period_from_query(params, name: str = "period", today: date | None = None) -> Period:

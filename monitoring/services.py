@@ -5,6 +5,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -24,8 +25,8 @@ from portal.accounts.scoping import scope_for
 from portal.audit import context as audit_context
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
-from portal.core import bounds
 from portal.core.exceptions import Conflict
+from portal.core.periods import Month
 from portal.enterprises.models import Enterprise
 
 CONTENT_FIELDS = (*(i.code for i in INDICATORS), *(q.field_name for q in SURVEY),
@@ -501,24 +502,53 @@ def return_report(*, actor: Any, report: RegionReport, reason: str) -> RegionRep
     return report
 
 
+def _deadline_errors(month: Month, deadlines: dict[str, date], before: dict[str, date],
+                     today: date) -> dict[str, list[str]]:
+    """What is wrong with a month's new deadlines, per field: each between the day after the month ends and
+    DEADLINE_WINDOW_DAYS days after its end, a moved one not before today (which would close the month at
+    once), and the review deadline not before the enterprises' deadline."""
+    first, last = periods.deadline_window(month)
+    errors: dict[str, list[str]] = {}
+    for name, day in deadlines.items():
+        if day < first:
+            message = _("截止日期须在%(year)d年%(month)d月结束之后,即 %(first)s 或以后。")
+        elif day > last:
+            message = _("截止日期不能晚于 %(last)s(%(year)d年%(month)d月结束后%(days)d天以内)。")
+        elif day != before[name] and day < today:
+            message = _("截止日期不能调整到今天(%(today)s)之前。")
+        else:
+            continue
+        errors[name] = [message % {"year": month.year, "month": month.month, "first": first.isoformat(),
+                                   "last": last.isoformat(), "days": periods.DEADLINE_WINDOW_DAYS,
+                                   "today": today.isoformat()}]
+    if not errors and deadlines["review_deadline"] < deadlines["enterprise_deadline"]:
+        errors["review_deadline"] = [_("审核上报截止日不能早于企业报送截止日(%(day)s)。") % {
+            "day": deadlines["enterprise_deadline"].isoformat()}]
+    return errors
+
+
 @transaction.atomic
-def set_deadlines(*, actor: Any, period: Period, enterprise_deadline: Any, review_deadline: Any) -> Period:
+def set_deadlines(*, actor: Any, month: Month, enterprise_deadline: date, review_deadline: date,
+                  today: date | None = None) -> Period:
+    """Move a month's deadlines: province staff only, a month not closed yet (``periods.adjustable_months``),
+    each deadline inside the month's window. Opens the month's Period; a refusal writes nothing."""
     if not scope_for(actor).may_adjust_deadlines:
         raise PermissionDenied(_("只有省级主管部门可以调整截止日期。"))
-    out_of_bounds = bounds.field_errors(Period, {"enterprise_deadline": enterprise_deadline,
-                                                 "review_deadline": review_deadline})
-    if out_of_bounds:
-        raise out_of_bounds
-    if review_deadline < enterprise_deadline:
-        raise ValidationError({"review_deadline": _("审核上报截止日不能早于企业报送截止日。")})
-    if enterprise_deadline <= period.month_end:
-        raise ValidationError({"enterprise_deadline": _("企业报送截止日须在该月结束之后。")})
-    before = {"enterprise_deadline": period.enterprise_deadline, "review_deadline": period.review_deadline}
+    today = today or timezone.localdate()
+    if month not in periods.adjustable_months(today):
+        raise ValidationError(_("%(year)d年%(month)d月的审核已截止或尚不能调整;可调整尚未截止和即将开始的报告期。")
+                              % {"year": month.year, "month": month.month})
+    current = periods.read_period(*month)
+    before = {"enterprise_deadline": current.enterprise_deadline, "review_deadline": current.review_deadline}
+    after = {"enterprise_deadline": enterprise_deadline, "review_deadline": review_deadline}
+    errors = _deadline_errors(month, after, before, today)
+    if errors:
+        raise ValidationError(errors)
+    period = periods.open_period(*month)
     period.enterprise_deadline, period.review_deadline = enterprise_deadline, review_deadline
     period.save(update_fields=["enterprise_deadline", "review_deadline"])
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=period, region_path="",
-                 changes=audit.diff(before, {"enterprise_deadline": enterprise_deadline,
-                                             "review_deadline": review_deadline}))
+                 changes=audit.diff(before, after))
     return period
 
 

@@ -35,7 +35,7 @@ from portal.core import jobs
 from portal.core.bounds import parse_id
 from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
 from portal.core.forms import apply_errors
-from portal.core.periods import Month
+from portal.core.periods import Month, month_from_query
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
 
@@ -474,25 +474,43 @@ def return_report(request, pk: int):
     return redirect(_with_period(_url("monitoring:status"), report.period, region=report.region.parent.code))
 
 
+def _deadline_month(request, adjustable: list[Period]) -> Month:
+    """The month the deadlines page adjusts: ``?period=2026-12``, else the month being filed when it may still
+    be adjusted, else the latest ended one that may, else the current month."""
+    asked = month_from_query(request.GET)
+    if asked is not None:
+        return asked
+    months = [Month(p.year, p.month) for p in adjustable]
+    today = timezone.localdate()
+    ended = [m for m in months if periods.is_open(m, today)]
+    return ended[0] if ended else Month(today.year, today.month)
+
+
 @login_required
 def period_list(request):
+    """Province staff move the deadlines of any month not closed yet: the open ones and the coming ones."""
     user = _official(request)
     if not scope_for(user).may_adjust_deadlines:
         raise PermissionDenied
-    current = periods.current_filing_period()
-    form = DeadlineForm(request.POST or None, initial={"enterprise_deadline": current.enterprise_deadline,
-                                                      "review_deadline": current.review_deadline})
+    adjustable = periods.adjustable_periods()
+    month = _deadline_month(request, adjustable)
+    target = periods.read_period(*month)
+    form = DeadlineForm(request.POST or None, window=periods.deadline_window(month),
+                        initial={"enterprise_deadline": target.enterprise_deadline,
+                                 "review_deadline": target.review_deadline})
     if request.method == "POST" and form.is_valid():
-        target = _period_from_query(request)
         try:
-            services.set_deadlines(actor=user, period=periods.opened(target), **form.cleaned_data)
+            services.set_deadlines(actor=user, month=month, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("已调整%(period)s的截止日期。") % {"period": target})
-            return redirect("monitoring:periods")
-    return render(request, "monitoring/periods.html", {"periods": selectors.recent_periods(user=user, limit=24), "form": form,
-                                                       "current": current})
+            return redirect(_with_period(reverse("monitoring:periods"), month))
+    first, last = periods.deadline_window(month)
+    return render(request, "monitoring/periods.html", {
+        "periods": selectors.recent_periods(user=user, limit=24), "form": form, "target": target,
+        "adjustable": adjustable, "may_adjust": month in [Month(p.year, p.month) for p in adjustable],
+        "first": first, "last": last, "window_days": periods.DEADLINE_WINDOW_DAYS})
 
 
 @login_required

@@ -22,5 +22,8 @@ urlpatterns = [
 # MEDIA_ROOT is not served, in development neither: every stored file goes through core:stored_file, which
 # checks the user's scope (portal/core/files.py).
 
-# A URL under /api/ that no route matches answers the API's JSON 404, as every API 404 does.
+# A URL under /api/ that no route matches answers the API's JSON 404, as every API 404 does; elsewhere the
+# portal's own page (templates/404.html), with DEBUG too (portal.core.middleware.NotFoundPageMiddleware).
 handler404 = "portal.core.api.not_found"
+handler403 = "portal.core.views.forbidden"
+handler500 = "portal.core.views.server_error"

@@ -70,11 +70,11 @@ API_PREFIX = "/api/"
 
 def not_found(request, exception=None):
     """A URL no route matches (``/api/v1/enterprises/not-a-code/``): under /api/ the body every API 404 has,
-    ``{"detail": "未找到。"}`` as JSON, as the schema documents; elsewhere Django's page."""
+    ``{"detail": "未找到。"}`` as JSON, as the schema documents; elsewhere the portal's page, templates/404.html."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": _("未找到。")}, status=status.HTTP_404_NOT_FOUND,
                             json_dumps_params={"ensure_ascii": False})
-    return page_not_found(request, exception)
+    return page_not_found(request, exception, template_name="404.html")
 
 
 # -- scoped serializers ----------------------------------------------------------------------------

@@ -15,8 +15,9 @@ changes nothing.
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, get_resolver, resolve
 from django.utils.translation import gettext as _
 
 from .bounds import storable
@@ -171,3 +172,30 @@ class RejectUnstorableInputMiddleware:
     @staticmethod
     def _page(request):
         return render(request, "core/bad_request.html", {"message": unstorable_request_message()}, status=400)
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on, Django answers an unmatched URL or a view's Http404 with its technical page, not the
+    handler404; this shows the portal's own 404 (the API's JSON under /api/) in development too, so what a
+    person sees does not depend on DEBUG. Without DEBUG it does nothing: Django calls handler404 itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return _not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return _not_found(request, exception)
+        return None
+
+
+def _not_found(request, exception):
+    handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+    return handler(request, exception)

@@ -1,15 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.forms import LoginForm
 from portal.notices import selectors as notice_selectors
 
 from . import files
-from .navigation import panels_for
+from .navigation import home_tiles, panels_for
 
 CARE_MODE_COOKIE = "care_mode"
 
@@ -24,6 +26,7 @@ def home(request):
         "columns": notice_selectors.home_columns(user=request.user),
         "headline": notice_selectors.headline(user=request.user),
         "login_form": login_form,
+        "tiles": home_tiles(request.user),
     })
 
 
@@ -58,3 +61,19 @@ def stored_file(request, label: str, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the portal's icon."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
+def forbidden(request, exception=None):
+    """handler403: the portal's page, saying what the role may not do and the way back (templates/403.html)."""
+    return defaults.permission_denied(request, exception, template_name="403.html")
+
+
+def server_error(request):
+    """handler500: templates/500.html, rendered without a request context (only static files)."""
+    return defaults.server_error(request, template_name="500.html")
