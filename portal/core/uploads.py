@@ -218,34 +218,6 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return sheets
 
 
-def _above(n: int) -> str:
-    """A regex matching the decimal numbers greater than ``n`` (no leading zeros)."""
-    digits = str(n)
-    options = [rf"[1-9]\d{{{len(digits)},}}"]
-    for i, d in enumerate(digits):
-        if d != "9":
-            options.append(f"{digits[:i]}[{int(d) + 1}-9]" + (rf"\d{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else ""))
-    return "|".join(options)
-
-
-def _column_letters(n: int) -> str:
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _beyond_columns(n: int) -> str:
-    """A regex matching the column letters after column ``n`` (1 = A), up to three letters."""
-    last = _column_letters(n)
-    options = [f"[A-Z]{{{len(last) + 1},3}}"] if len(last) < 3 else []
-    for i, ch in enumerate(last):
-        if ch != "Z":
-            options.append(f"{last[:i]}[{chr(ord(ch) + 1)}-Z]" + ("[A-Z]" * (len(last) - i - 1)))
-    return "|".join(options)
-
-
 @dataclass(frozen=True)
 class _SheetArea:
     """What a worksheet may address: calamine allocates every cell of the rectangle its cells span, so a tiny
@@ -254,16 +226,20 @@ class _SheetArea:
     max_rows: int
     max_columns: int
 
-    @property
-    def outside(self) -> re.Pattern[bytes]:
-        return re.compile(f' r="(?:(?:{_beyond_columns(self.max_columns)})\\d|[A-Z]{{0,3}}(?:{_above(self.max_rows)})")'
-                          .encode())
+    def holds(self, ref: str) -> bool:
+        """A cell reference ("B12") inside the area."""
+        match = CELL_REF.fullmatch(ref)
+        if match is None:
+            return False
+        column = 0
+        for letter in match.group(1):
+            column = column * 26 + ord(letter) - 64
+        return column <= self.max_columns and 1 <= int(match.group(2)) <= self.max_rows
 
 
-CELL_WITHOUT_REF = re.compile(rb"<c(?:>| (?!r=))")
-PREFIXED_CELL_WITHOUT_REF = re.compile(rb"<[A-Za-z_][\w.-]{0,30}:c(?:>| (?!r=))")
-PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]{0,30}:row[\s>]")
-OVERLAP = 64
+CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")  # an Office part has none; refused before expat sees one
+OVERLAP = 16
 
 
 def _outside_area(limits: "_SheetArea") -> ValidationError:
@@ -271,40 +247,66 @@ def _outside_area(limits: "_SheetArea") -> ValidationError:
         "rows": limits.max_rows, "cols": limits.max_columns}, "sheet_area")
 
 
-def _cell_without_ref(data: bytes, keep: int) -> bool:
-    """A cell element without an address starting before ``keep`` (one after it is looked at again with the next
-    chunk: its attributes may not have arrived yet)."""
-    patterns = [CELL_WITHOUT_REF, PREFIXED_CELL_WITHOUT_REF] if b":c" in data else [CELL_WITHOUT_REF]
-    return any(m.start() < keep for pattern in patterns for m in pattern.finditer(data))
-
-
 def _no_ref() -> ValidationError:
     return _refuse(_("文件结构异常:有单元格缺少位置信息。请用 Excel 或 WPS 打开后重新保存,再上传。"),
                    "cell_without_ref")
 
 
+def _unreadable_sheet() -> ValidationError:
+    return _damaged()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
 def _scan_sheet(stream: IO[bytes], area: "_SheetArea") -> int:
     """The worksheet's rows (its <row> elements), refusing cells addressed outside ``area`` and cells without
-    an address (calamine would place them one after another, as far right as they go)."""
-    outside = area.outside
-    rows, tail = 0, b""
+    an address (calamine would place them one after another, as far right as they go).
+
+    Read as XML, a chunk at a time (expat, no DTD allowed), so the markup's spelling — whitespace, quotes,
+    namespace prefixes — cannot hide a row or a cell from the count; finished rows are dropped as they end, so
+    memory stays bounded whatever the sheet's size."""
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    rows, stack, tail = 0, [], b""
     while chunk := stream.read(CHUNK):
-        data = tail + chunk
-        keep = max(len(data) - OVERLAP, 0)
-        head = data[:keep + 4]  # a 5-byte tag starting before keep ends in it; one at keep is the tail's
-        rows += head.count(b"<row ") + head.count(b"<row>")
-        if b":row" in head:
-            rows += sum(1 for m in PREFIXED_ROW.finditer(data) if m.start() < keep)
-        if outside.search(data):
-            raise _outside_area(area)
-        if _cell_without_ref(data, keep):
-            raise _no_ref()
-        tail = data[keep:]
-    rows += tail.count(b"<row ") + tail.count(b"<row>") + len(PREFIXED_ROW.findall(tail))
-    if _cell_without_ref(tail, len(tail)):
-        raise _no_ref()
-    if rows > area.max_rows:
-        raise _outside_area(area)
+        if any(d in tail + chunk for d in DECLARATIONS):
+            raise _unreadable_sheet()
+        tail = chunk[-OVERLAP:]
+        try:
+            parser.feed(chunk)
+            events = list(parser.read_events())
+        except ElementTree.ParseError as exc:
+            raise _unreadable_sheet() from exc
+        rows = _check_events(events, stack, rows, area)
+    try:
+        parser.close()
+        rows = _check_events(list(parser.read_events()), stack, rows, area)
+    except ElementTree.ParseError as exc:
+        raise _unreadable_sheet() from exc
+    return rows
+
+
+def _check_events(events: list, stack: list, rows: int, area: "_SheetArea") -> int:
+    for event, elem in events:
+        name = _local(elem.tag)
+        if event == "start":
+            stack.append(elem)
+            if name == "row":
+                rows += 1
+                ref = elem.get("r")
+                if rows > area.max_rows or (ref is not None and not (ref.isdigit() and int(ref) <= area.max_rows)):
+                    raise _outside_area(area)
+            elif name == "c":
+                ref = elem.get("r")
+                if ref is None:
+                    raise _no_ref()
+                if not area.holds(ref):
+                    raise _outside_area(area)
+            continue
+        stack.pop()
+        if name in ("row", "c", "mergeCell", "col", "hyperlink") and stack:
+            del stack[-1][-1]  # the element just ended is its parent's last child: drop it (bounded memory)
     return rows
 
 

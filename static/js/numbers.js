@@ -17,7 +17,12 @@
 
   var inputs = document.querySelectorAll("input[data-grouped]");
   inputs.forEach(function (input) {
-    input.addEventListener("focus", function () { input.value = plain(input.value); });
+    input.addEventListener("focus", function () {
+      // Show the plain number while typing, and keep the whole value selected (as Tab selects it), so typing
+      // replaces it rather than appending to it.
+      var before = input.value, after = plain(before);
+      if (after !== before) { input.value = after; input.select(); }
+    });
     input.addEventListener("blur", function () { input.value = grouped(input.value); });
   });
   document.querySelectorAll("form").forEach(function (form) {

@@ -56,6 +56,12 @@ def test_a_province_official_generates_and_publishes_a_bulletin(world, live_serv
     title = f"江苏省{year}年第{quarter}季度各地监测企业报送情况通报"
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(page.get_by_test_id("bulletin-table")).to_contain_text("南通市")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_test_id("publish-bulletin").click()
+    expect(page.get_by_test_id("bulletin-status")).to_have_text("待发布")  # dismissed: nothing published
+    assert asked and "不能撤回" in asked[0]
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("publish-bulletin").click()
     expect(page.get_by_text("通报已发布")).to_be_visible()
     expect(page.get_by_test_id("bulletin-status")).to_have_text("已发布")

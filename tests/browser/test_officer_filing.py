@@ -142,7 +142,16 @@ def test_numbers_are_grouped_as_typed_and_saved_plain(world, live_server, page):
     expect(revenue).to_have_value("1,234,567.8")
     revenue.focus()
     expect(revenue).to_have_value("1234567.8")
-    page.locator('[data-code="employees"]').fill("1200")
+    employees = page.locator('[data-code="employees"]')
+    employees.fill("1200")
+    revenue.focus()  # employees shows 1,200
+    expect(employees).to_have_value("1,200")
+    revenue.press("Tab")  # Tab back into a grouped value and type over it: it is replaced, never appended to
+    page.keyboard.press("Shift+Tab")
+    employees.focus()
+    page.keyboard.type("1300")
+    expect(employees).to_have_value("1300")
+    employees.fill("1200")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存。")).to_be_visible()
     expect(page.get_by_role("button", name="保存草稿")).to_be_visible()  # the draft stays on the form

@@ -69,6 +69,9 @@ def test_a_submitted_report_opens_read_only_with_its_status_and_a_withdraw_butto
     assert reverse("monitoring:withdraw", args=[period]) in html
     assert "1,234,567.8" in html  # thousands separators on the filed values
     assert reverse("monitoring:request_unlock", args=[period]) not in html  # no unlock needed yet
+    # The history names each act (it read the selector's rows wrongly once and showed empty cells).
+    rows = html.split('data-testid="history-row"')[1:]
+    assert rows and "报送" in rows[-1].split("</tr>")[0]
 
 
 def test_posting_the_form_over_a_filed_report_changes_nothing(world, login):

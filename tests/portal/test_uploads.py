@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import FakePayload
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from rest_framework.authtoken.models import Token
 
 from monitoring import imports
 from monitoring.models import AnalysisReport, Filing
@@ -176,8 +177,8 @@ def test_a_truncated_sheet_on_the_registry_import_answers_a_clear_message(world,
     sheet = next(n for n in zipfile.ZipFile(io.BytesIO(out.getvalue())).namelist() if n.endswith("sheet1.xml"))
     response = post_registry(client, files.truncated_part(out.getvalue(), sheet))
     assert response.status_code == 200
-    assert response.context["result"].errors == ["文件已损坏或不完整,无法读取,请重新保存后上传。"]
-    assert "文件未导入" in response.content.decode()
+    # Refused by the upload check itself now (the sheet is read as XML before anything imports it).
+    assert "文件已损坏或不完整,无法读取,请重新保存后上传。" in response.content.decode()
     assert Enterprise.objects.count() == 3
 
 
@@ -279,10 +280,19 @@ def test_a_signed_in_body_over_the_limit_is_refused_with_413_unread(world, login
     assert not body.touched
 
 
-def test_an_api_call_naming_a_token_is_left_to_the_api(client):
-    """A token is checked by the API itself (a bad one answers 401 there); the body is not judged as anonymous."""
-    response, _body = huge_post(client, "/api/v1/filings/", megabytes=1, HTTP_AUTHORIZATION="Token nope")
-    assert response.status_code == 401 and "Token" in response.get("WWW-Authenticate", "")
+def test_an_authorization_header_alone_lifts_nothing(world, client):
+    """Only a valid API token on the API counts as signed in: any other Authorization header leaves the body
+    anonymous (refused unread), on pages and on the API alike."""
+    for header in ("Bearer junk", "", "Token nope", "Token " + "0" * 40):
+        response, body = huge_post(client, reverse("accounts:login"), HTTP_AUTHORIZATION=header)
+        assert response.status_code == 302 and not body.touched, header
+        response, body = huge_post(client, "/api/v1/filings/", megabytes=1, HTTP_AUTHORIZATION=header)
+        assert response.status_code == 401 and not body.touched, header
+    token = Token.objects.create(user=world.users["county"])
+    response, body = huge_post(client, "/api/v1/filings/", megabytes=1, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code != 401  # judged by the API as the county's call
+    response, body = huge_post(client, reverse("accounts:login"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 302 and not body.touched  # a token signs nobody in on a page
 
 
 def test_a_clean_workbook_of_many_chunks_passes_the_check_and_goes_to_a_job(world, login, settings):
@@ -319,3 +329,32 @@ def test_a_cell_split_between_two_chunks_is_read_whole():
         assert uploads._scan_sheet(Chunks(xml[:split], xml[split:]), area) == 2, split
     with pytest.raises(ValidationError):
         uploads._scan_sheet(Chunks(xml.replace(b'<c r="B2">', b"<c>")), area)
+
+
+@pytest.mark.parametrize("spelling", [
+    b'<row\nr="5000"><c\nr="XFD5000" t="inlineStr"><is><t>x</t></is></c></row>',
+    b"<row r='5000'><c r='XFD5000' t='inlineStr'><is><t>x</t></is></c></row>",
+    b'<row\tr="5000"><c\tr="XFD5000"><v>1</v></c></row>',
+    b'<x:row r="5000"><x:c r="XFD5000"><x:v>1</x:v></x:c></x:row>',
+])
+def test_a_far_cell_is_found_however_its_markup_is_spelt(spelling):
+    """Whitespace, quotes or a namespace prefix cannot hide a cell from the area check."""
+    xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:x="http://schemas'
+           b'.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+           + spelling + b"</sheetData></worksheet>")
+    area = uploads._SheetArea(max_rows=10000, max_columns=64)
+    with pytest.raises(ValidationError) as refused:
+        uploads._scan_sheet(Chunks(xml), area)
+    assert refused.value.code == "sheet_area"
+
+
+def test_rows_are_counted_however_their_markup_is_spelt():
+    rows = b"".join(b'<row\nr="%d"><c\nr="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, 2501))
+    xml = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + \
+        b"</sheetData></worksheet>"
+    area = uploads._SheetArea(max_rows=10000, max_columns=64)
+    assert uploads._scan_sheet(Chunks(xml[:7000], xml[7000:]), area) == 2500
+    with pytest.raises(ValidationError):
+        uploads._scan_sheet(Chunks(b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + xml), area)
+    with pytest.raises(ValidationError):
+        uploads._scan_sheet(Chunks(xml[:-20]), area)  # truncated
