@@ -118,8 +118,11 @@ def test_trend_heading_counts_the_months_the_chart_shows(world, login):
     assert chart["composite"][1] is None and chart["composite"][-1] is not None
     heading = re.search(r'data-testid="trend-heading">(.*?)</h2>', html).group(1)
     assert "近5个月" in heading and "24" not in heading
-    with translation.override("en"):
-        english = page(login(world.users["city"]), period)
+    client = login(world.users["city"])
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):  # the request activates English; restored for the tests after this one
+        english = client.get(reverse("monitoring:analysis"), {"period": f"{period.year}-{period.month:02d}"},
+                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "5 months" in re.search(r'data-testid="trend-heading">(.*?)</h2>', english).group(1)
 
 

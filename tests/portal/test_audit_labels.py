@@ -20,8 +20,8 @@ from tests.monitoring.helpers import open_period, valid_data
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_clock]
 
 
-def trail_table(client, **params) -> str:
-    response = client.get(reverse("audit:list"), params)
+def trail_table(client, headers=None, **params) -> str:
+    response = client.get(reverse("audit:list"), params, headers=headers)
     assert response.status_code == 200
     return response.content.decode().split('<table class="data">', 1)[1].split("</table>", 1)[0]
 
@@ -93,6 +93,8 @@ def test_the_api_names_the_model_and_channel(world, login):
 def test_the_trail_in_english(world, login):
     audit.record(actor=world.users["province"], action=AuditEntry.Action.UPDATE, obj=world.e_haian,
                  changes={"name": ["旧名", "新名"]})
-    with translation.override("en"):
-        table = trail_table(login(world.users["audit_admin"]))
+    client = login(world.users["audit_admin"])
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):  # the request activates English; restored for the tests after this one
+        table = trail_table(client, headers={"Accept-Language": "en"})
     assert "enterprises.Enterprise" not in table and "Enterprise" in table

@@ -113,6 +113,8 @@ def test_a_disabled_account_is_not_granted(world, login):
 
 
 def test_the_page_in_english(world, login):
-    with translation.override("en"):
-        html = main(login(world.users["security_admin"]).get(url(world.users["platform_operator"])).content.decode())
+    client = login(world.users["security_admin"])
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):  # the request activates English; restored for the tests after this one
+        html = main(client.get(url(world.users["platform_operator"]), HTTP_ACCEPT_LANGUAGE="en").content.decode())
     assert "管理对象" not in html and "授予" not in html and "Grant" in html
