@@ -520,7 +520,7 @@ def grantable_rows(actor: Any, model: Any) -> QuerySet:
 def granted_rows(user: Any, model: Any) -> QuerySet:
     """The rows of ``model`` granted to ``user`` (their own grants, never through a global permission)."""
     return get_objects_for_user(user, f"{model._meta.app_label}.view_{model._meta.model_name}",
-                                klass=model._default_manager.all(), accept_global_perms=False)
+                                klass=model, accept_global_perms=False)
 
 
 def is_granted(user: Any, obj: Any) -> bool:

@@ -138,7 +138,10 @@ class ScheduleForm(beat_admin.PeriodicTaskForm):
         task = data.get("regtask") or data.get("task")
         if task not in SCHEDULABLE_TASKS:
             raise forms.ValidationError(_("只能选择列出的定时任务。"))
-        if (data.get("args") or "[]").strip() not in ("[]", "") or (data.get("kwargs") or "{}").strip() not in ("{}", ""):
+        # The form has no argument fields; arguments posted anyway are refused, not silently dropped.
+        args = (self.data.get("args") or data.get("args") or "[]").strip()
+        kwargs = (self.data.get("kwargs") or data.get("kwargs") or "{}").strip()
+        if args not in ("[]", "") or kwargs not in ("{}", ""):
             raise forms.ValidationError(_("定时任务不接受参数:它们按日期自行选择要处理的数据。"))
         data["task"], data["args"], data["kwargs"] = task, "[]", "{}"
         return data

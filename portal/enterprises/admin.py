@@ -30,7 +30,8 @@ class SizeCategoryFilter(admin.SimpleListFilter):
     parameter_name = "size_category"
 
     def lookups(self, request, model_admin):
-        labels = dict(SizeThreshold.objects.order_by().values_list("category", "category_label").distinct())
+        labels = dict(SizeThreshold.objects.visible_to(request.user).order_by()
+                      .values_list("category", "category_label").distinct())
         special = [Industry.SPANS_CATEGORIES, Industry.NOT_APPLICABLE]
         return [(c or "-", size_category_label(c, labels.get(c))) for c in [*sorted(labels), *special]]
 
@@ -54,7 +55,8 @@ class IndustryAdmin(SystemAdminModelAdmin):
         return False
 
     def get_queryset(self, request):
-        labels = SizeThreshold.objects.filter(category=OuterRef("size_category")).order_by("-standard__effective_from")
+        labels = (SizeThreshold.objects.visible_to(request.user).filter(category=OuterRef("size_category"))
+                  .order_by("-standard__effective_from"))
         return super().get_queryset(request).annotate(category_label=Subquery(labels.values("category_label")[:1]))
 
     @admin.display(description=_("上级行业"), ordering="parent__code")
