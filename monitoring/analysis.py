@@ -50,8 +50,19 @@ class TotalsRow:
     region_code: str = ""  # by region: the child region's code, for the drill-down link
 
 
-def _child_key(region: Region) -> str:
-    return "county_id" if region.level == 2 else ("city_id" if region.level == 1 else "county_id")
+def _matched(*, user: Viewer, current: Any, key: str | None) -> tuple[Any, Any]:
+    """The two sides of a same-enterprise comparison: ``current``'s filings whose enterprise has a counted filing
+    in the same month a year before, and those filings of a year before, each carrying where its enterprise
+    filed now (``now_key``: its ``key``)."""
+    history = Filing.objects.history_visible_to(user).filter(status__in=COUNTED)
+    now_qs = current.filter(Exists(history.filter(enterprise=OuterRef("enterprise"),
+                                                  period__year=OuterRef("period__year") - 1,
+                                                  period__month=OuterRef("period__month"))))
+    later = current.filter(enterprise=OuterRef("enterprise"), period__year=OuterRef("period__year") + 1,
+                           period__month=OuterRef("period__month"))
+    then_qs = (history.annotate(now_key=Subquery(later.values(key or "id")[:1]))
+               .filter(now_key__isnull=False))
+    return now_qs, then_qs
 
 
 def comparable_sums(*, user: Viewer, period: Period, region: Region, key: str | None) -> tuple[dict, dict]:
@@ -64,16 +75,40 @@ def comparable_sums(*, user: Viewer, period: Period, region: Region, key: str | 
     its own past and is counted where it is now, on every page, sheet and bulletin alike. Two queries."""
     sums = {c: Sum(c) for c in CODES}
     current = counted_filings(user=user, period=period, region=region)
-    last_year = Filing.objects.history_visible_to(user).filter(status__in=COUNTED, period__year=period.year - 1,
-                                                              period__month=period.month)
-    now_qs = current.filter(Exists(last_year.filter(enterprise=OuterRef("enterprise"))))
-    then_qs = last_year.annotate(now_key=Subquery(current.filter(enterprise=OuterRef("enterprise"))
-                                                  .values(key or "id")[:1])).filter(now_key__isnull=False)
+    now_qs, then_qs = _matched(user=user, current=current, key=key)
+    then_qs = then_qs.filter(period__year=period.year - 1, period__month=period.month)
     if key is None:
         return {None: now_qs.aggregate(**sums)}, {None: then_qs.aggregate(**sums)}
     now = {r[key]: r for r in now_qs.values(key).annotate(**sums).order_by()}
     then = {r["now_key"]: r for r in then_qs.values("now_key").annotate(**sums).order_by()}
     return now, then
+
+
+def comparable_sums_by_month(*, user: Viewer, region: Region, until: Period, months: int) -> dict:
+    """``comparable_sums`` (key None) for each of the last ``months`` months up to ``until``, in two queries:
+    {(year, month): (now, then)} for the months with any comparable enterprise."""
+    sums = {c: Sum(c) for c in CODES}
+    current = _month_window(counted_filings(user=user, region=region), until=(until.year, until.month), months=months)
+    now_qs, then_qs = _matched(user=user, current=current, key=None)
+    then_qs = _month_window(then_qs, until=(until.year - 1, until.month), months=months)
+    month = ("period__year", "period__month")
+    now = {(r["period__year"], r["period__month"]): r for r in now_qs.values(*month).annotate(**sums).order_by()}
+    then = {(r["period__year"] + 1, r["period__month"]): r
+            for r in then_qs.values(*month).annotate(**sums).order_by()}
+    return {ym: (now[ym], then.get(ym)) for ym in now}
+
+
+def _month_window(qs: Any, *, until: tuple[int, int], months: int) -> Any:
+    """``qs`` narrowed to the ``months`` months ending with ``until`` (year, month)."""
+    (year, month), first = until, until[0] * 12 + until[1] - months
+    return (qs.filter(Q(period__year__gt=first // 12) | Q(period__year=first // 12, period__month__gt=first % 12))
+            .filter(Q(period__year__lt=year) | Q(period__year=year, period__month__lte=month)))
+
+
+def month_window(until: Period, months: int) -> list[tuple[int, int]]:
+    """The (year, month) pairs of the ``months`` months ending with ``until``, oldest first."""
+    last = until.year * 12 + until.month - 1
+    return [((n // 12), n % 12 + 1) for n in range(last - months + 1, last + 1)]
 
 
 def growth_of(now: dict | None, then: dict | None) -> dict:
@@ -140,18 +175,28 @@ def filing_figures(*, user: Viewer, filing: Filing) -> list[FigureRow]:
     return out
 
 
+def _children(*, user: Viewer, region: Region) -> tuple[str, list[Region]]:
+    """The regions a region's figures break down into, in the tree's order, and the filing column naming them:
+    a province's cities, a city's counties; a county is not broken down, its one row is itself."""
+    if region.is_county:
+        return "county_id", [region]
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code"))
+    return ("city_id" if region.level == RegionLevel.PROVINCE else "county_id"), children
+
+
 def indicator_totals(*, user: Viewer, period: Period, region: Region, by: str = "region") -> tuple[list[TotalsRow], TotalsRow]:
-    """Totals of every indicator grouped by child region / industry / size class, plus the grand total.
+    """Totals of every indicator grouped by child region (in the tree's order) / industry (by code) / size class
+    (largest first), plus the grand total.
 
     Growth compares this month's year-to-date totals with last year's same month over the enterprises that
     filed in both (同口径); enterprises new this year or gone since do not distort it.
     """
     current = counted_filings(user=user, period=period, region=region)
+    codes: dict = {}
     if by == "region":
-        key = _child_key(region)
-        children = list(Region.objects.visible_to(user).filter(parent=region).order_by("sort_order", "code"))
+        key, children = _children(user=user, region=region)
         labels = {r.id: r.name for r in children}
-        codes = {r.id: r.code for r in children}
+        codes = {r.id: r.code for r in children if r.pk != region.pk}
     else:
         key = cast(str, GROUPS[by])  # only "region" maps to None, and it took the branch above
         labels = _labels(by)
@@ -160,7 +205,7 @@ def indicator_totals(*, user: Viewer, period: Period, region: Region, by: str = 
     for row in current.values(key).annotate(n=Count("id"), **sums).order_by(key):
         rows[row[key]] = TotalsRow(key=str(row[key]), label=str(labels.get(row[key], row[key])), filings=row["n"],
                                    values={i.code: exact(row[i.code], i) for i in INDICATORS},
-                                   region_code=codes.get(row[key], "") if by == "region" else "")
+                                   region_code=codes.get(row[key], ""))
     now, then = comparable_sums(user=user, period=period, region=region, key=key)
     for k, row in rows.items():
         row.growth = growth_of(now.get(k), then.get(k))
@@ -168,7 +213,7 @@ def indicator_totals(*, user: Viewer, period: Period, region: Region, by: str = 
     total.values = {i.code: exact(sum((r.values[i.code] or 0) for r in rows.values()), i) for i in INDICATORS}
     now_all, then_all = comparable_sums(user=user, period=period, region=region, key=None)
     total.growth = growth_of(now_all[None], then_all[None])
-    order = list(labels) if by == "region" else sorted(rows)
+    order = list(labels) if by in ("region", "size") else sorted(rows)
     return [rows[k] for k in order if k in rows], total
 
 
@@ -187,9 +232,7 @@ def growth(now: Any, then: Any) -> Decimal | None:
 
 def _labels(by: str) -> dict:
     if by == "size":
-
-        return dict(SizeClass.choices)
-
+        return dict(SizeClass.choices)  # the standard's order: 大型, 中型, 小型, 微型, 不适用
     return dict(Industry.objects.values_list("code", "name"))
 
 
@@ -229,24 +272,37 @@ def _indices(row: Any) -> dict:
 
 
 def diffusion_by_region(*, user: Viewer, period: Period, region: Region) -> tuple[list[dict], dict]:
-    """Each child region's indices for the month, and the region's own. Two queries."""
-    key = _child_key(region)
-    # A county's filings are keyed by the county itself: its one row is named after it, not its id.
-    named = Q(pk=region.pk) if region.level == RegionLevel.COUNTY else Q(parent=region)
-    names = {r.id: r.name for r in Region.objects.visible_to(user).filter(named)}
+    """Each child region's indices for the month, in the tree's order and named, and the region's own. A county
+    has no child rows: its own row is all there is. Two queries (three with the child regions)."""
+    own = counted_filings(user=user, period=period, region=region).aggregate(**_counts())
+    if region.is_county:
+        return [], {"n": own["overall_n"], **_indices(own)}
+    key, children = _children(user=user, region=region)
     qs = counted_filings(user=user, period=period, region=region)
-    rows = [{"region": names.get(r[key], r[key]), "n": r["overall_n"], **_indices(r)}
-            for r in qs.values(key).annotate(**_counts()).order_by(key)]
-    own = qs.aggregate(**_counts())
-    return sorted(rows, key=lambda r: str(r["region"])), {"n": own["overall_n"], **_indices(own)}
+    found = {r[key]: r for r in qs.values(key).annotate(**_counts()).order_by(key)}
+    rows = [{"region": child.name, "code": child.code, "n": found[child.pk]["overall_n"], **_indices(found[child.pk])}
+            for child in children if child.pk in found]
+    return rows, {"n": own["overall_n"], **_indices(own)}
 
 
 def diffusion_trend(*, user: Viewer, region: Region, until: Period, months: int = 24) -> list[dict]:
-    """The region's indices for each of the last ``months`` months up to ``until``. One query."""
-    first = until.year * 12 + until.month - months
-    qs = (counted_filings(user=user, region=region)
-          .filter(Q(period__year__gt=first // 12) | Q(period__year=first // 12, period__month__gt=first % 12))
-          .filter(Q(period__year__lt=until.year) | Q(period__year=until.year, period__month__lte=until.month)))
+    """The region's indices for each month from the first with filings among the last ``months`` up to ``until``;
+    a month without filings in between is kept, with no index (None). One query."""
+    qs = _month_window(counted_filings(user=user, region=region), until=(until.year, until.month), months=months)
     rows = qs.values("period__year", "period__month").annotate(**_counts()).order_by("period__year", "period__month")
-    return [{"label": month_code(r["period__year"], r["period__month"]), "n": r["overall_n"], **_indices(r)}
-            for r in rows]
+    found = {(r["period__year"], r["period__month"]): r for r in rows}
+    window = month_window(until, months)
+    first = next((i for i, ym in enumerate(window) if ym in found), len(window))
+    empty = {"overall_n": 0, **{f"{q.code}_{part}": 0 for q in SURVEY for part in ("up", "same", "n")}}
+    return [{"label": month_code(*ym), "n": found.get(ym, empty)["overall_n"], **_indices(found.get(ym, empty))}
+            for ym in window[first:]]
+
+
+def growth_trend(*, user: Viewer, region: Region, until: Period, months: int = 12) -> list[dict]:
+    """Each indicator's year-on-year growth on the same enterprises (``comparable_sums``, ``growth``) for each
+    month from the first with a comparable enterprise among the last ``months`` up to ``until``; a month without
+    one has no growth (None). Two queries."""
+    pairs = comparable_sums_by_month(user=user, region=region, until=until, months=months)
+    window = month_window(until, months)
+    first = next((i for i, ym in enumerate(window) if ym in pairs), len(window))
+    return [{"label": month_code(*ym), "growth": growth_of(*pairs.get(ym, (None, None)))} for ym in window[first:]]

@@ -572,6 +572,33 @@ def import_job_status(request, task_id: str):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _trend_chart(trend: list[dict]) -> dict:
+    """The diffusion indices' monthly series, for static/js/analysis.js."""
+    return {"labels": [t["label"] for t in trend],
+            "series": [{"label": str(q.label), "data": [_number(t[q.code]) for t in trend]} for q in SURVEY],
+            "composite": [_number(t["composite"]) for t in trend]}
+
+
+def _compare_chart(region, rows) -> dict:
+    """Each child region's value and growth of every indicator (a county compares nothing: no rows)."""
+    rows = [] if region.is_county else rows
+    return {"labels": [r.label for r in rows],
+            "indicators": [{"code": i.code, "label": str(i.label), "unit": str(i.unit),
+                            "values": [_number(r.values[i.code]) for r in rows],
+                            "growth": [_number(r.growth[i.code]) for r in rows]} for i in INDICATORS]}
+
+
+def _growth_chart(trend: list[dict]) -> dict:
+    """Each indicator's monthly year-on-year growth on the same enterprises (analysis.growth_trend)."""
+    return {"labels": [t["label"] for t in trend],
+            "series": [{"code": i.code, "label": str(i.label), "data": [_number(t["growth"][i.code]) for t in trend]}
+                       for i in INDICATORS]}
+
+
 @login_required
 def analysis_page(request):
     """Indicator totals with same-set year-on-year growth, and the survey's diffusion indices with trends."""
@@ -585,15 +612,15 @@ def analysis_page(request):
     rows, total = analysis.indicator_totals(user=user, period=period, region=region, by=by)
     di_rows, di_own = analysis.diffusion_by_region(user=user, period=period, region=region)
     trend = analysis.diffusion_trend(user=user, region=region, until=period, months=24)
-    chart = {
-        "labels": [t["label"] for t in trend],
-        "series": [{"label": str(q.label), "data": [float(t[q.code]) if t[q.code] is not None else None for t in trend]}
-                   for q in SURVEY],
-        "composite": [float(t["composite"]) if t["composite"] is not None else None for t in trend],
-    }
+    if region.is_county or by == "region":
+        region_rows = rows
+    else:
+        region_rows = analysis.indicator_totals(user=user, period=period, region=region)[0]
+    growth = analysis.growth_trend(user=user, region=region, until=period, months=12)
     return render(request, "monitoring/analysis.html", {
         "period": period, "region": region, "by": by, "rows": rows, "total": total, "indicators": INDICATORS,
-        "di_rows": di_rows, "di_own": di_own, "survey": SURVEY, "chart": chart,
+        "di_rows": di_rows, "di_own": di_own, "survey": SURVEY, "chart": _trend_chart(trend),
+        "compare": _compare_chart(region, region_rows), "growth_chart": _growth_chart(growth),
         "recent_periods": periods.choices(selectors.recent_periods(user=user), period),
         "groups": [("region", _("按地区")), ("industry", _("按行业")), ("size", _("按规模"))],
     })

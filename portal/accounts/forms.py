@@ -92,3 +92,10 @@ class LockoutReleaseForm(forms.Form):
     kind = forms.ChoiceField(choices=(("account", "account"), ("address", "address")))
     username = forms.CharField(max_length=255, required=False)
     ip_address = forms.GenericIPAddressField()
+
+
+class GrantForm(forms.Form):
+    """Grant or revoke one object: ``target`` is "<model label>:<pk>", the choices those of the user's role."""
+
+    target = forms.CharField(label=_("管理对象"), max_length=100)
+    revoke = forms.BooleanField(required=False)

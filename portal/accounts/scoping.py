@@ -207,6 +207,12 @@ class Scope:
         administrator only, who watches logins; never the system or audit administrator (三员分立)."""
         return self.role == Role.SECURITY_ADMIN
 
+    @property
+    def may_grant_objects(self) -> bool:
+        """Granting a platform to its operator or a base to its manager (and revoking it): the security
+        administrator only, who gives roles (三员分立)."""
+        return self.role == Role.SECURITY_ADMIN
+
     def registrations(self, qs: QS) -> QS:
         return self.visible(qs)
 
@@ -528,3 +534,20 @@ def revoke_object(user: Any, obj: Any) -> None:
     label = obj._meta.model_name
     for action in ("view", "change"):
         remove_perm(f"{obj._meta.app_label}.{action}_{label}", user, obj)
+
+
+def grantable_rows(actor: Any, model: Any) -> QuerySet:
+    """The rows of a grantable model (``portal.core.registry``) the security administrator may grant: all of
+    them, for their names only; nobody else gets any."""
+    rows = model._default_manager.all()
+    return rows if scope_for(actor).may_grant_objects else rows.none()
+
+
+def granted_rows(user: Any, model: Any) -> QuerySet:
+    """The rows of ``model`` granted to ``user`` (their own grants, never through a global permission)."""
+    return get_objects_for_user(user, f"{model._meta.app_label}.view_{model._meta.model_name}",
+                                klass=model, accept_global_perms=False)
+
+
+def is_granted(user: Any, obj: Any) -> bool:
+    return granted_rows(user, type(obj)).filter(pk=obj.pk).exists()

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from importlib import import_module
+from typing import Any
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
@@ -19,6 +20,8 @@ from rest_framework.authtoken.models import Token
 
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
+from portal.core import registry
+from portal.core.exceptions import Conflict
 from portal.enterprises import services as enterprise_services
 from portal.enterprises.credit_code import validate_credit_code
 from portal.enterprises.models import Enterprise
@@ -26,7 +29,7 @@ from portal.enterprises.services import validate_industry
 from portal.regions.models import Region
 
 from .models import ADMIN_ROLES, AddressLockout, EnterpriseRegistration, Role, User, UserSession
-from .scoping import scope_for
+from .scoping import grant_object, grantable_rows, is_granted, revoke_object, scope_for
 
 
 def _username_free(username: str) -> None:
@@ -392,3 +395,55 @@ def issue_exchange_token(*, user: User) -> Token:
                  note=_("重新生成,原令牌已作废") if replaced else "")
     return token
 
+
+
+# -- object grants (a platform to its operator, a base to its manager) ----------------------------------
+def _grant_target(*, actor: User, user: User, target: str) -> Any:
+    """The object named ``"<model label>:<pk>"`` that ``actor`` may grant to ``user``: only the security
+    administrator, only an active user whose role the model is registered for (``registry.grantable_for_role``)."""
+    if not scope_for(actor).may_grant_objects:
+        raise PermissionDenied(_("只有安全管理员可以授予或撤销管理对象。"))
+    label, _sep, pk = (target or "").partition(":")
+    models_by_label = {g.model._meta.label: g.model for g in registry.grantable_for_role(user.role)}
+    if not any(g.model._meta.label == label for g in registry.grantables()):
+        raise ValidationError({"target": _("请选择要授予的对象。")})
+    if label not in models_by_label:
+        raise ValidationError({"target": _("该账号的角色(%(role)s)不能管理此类对象。") % {
+            "role": user.get_role_display()}})
+    if not user.is_active:
+        raise ValidationError({"target": _("该账号已停用。")})
+    obj = grantable_rows(actor, models_by_label[label]).filter(pk=pk).first() if pk.isdigit() else None
+    if obj is None:
+        raise ValidationError({"target": _("未找到要授予的对象。")})
+    return obj
+
+
+def _audit_grant(*, actor: User, user: User, obj: Any, granted: bool) -> None:
+    names = {"user": user.username, "kind": obj._meta.verbose_name, "obj": str(obj)}
+    audit.record(actor=actor, action=AuditEntry.Action.GRANT if granted else AuditEntry.Action.REVOKE, obj=obj,
+                 changes={"grantee": [None, user.username] if granted else [user.username, None]},
+                 note=(_("授予 %(user)s 管理%(kind)s「%(obj)s」") if granted
+                       else _("撤销 %(user)s 对%(kind)s「%(obj)s」的管理")) % names)
+
+
+@transaction.atomic
+def grant_to(*, actor: User, user: User, target: str) -> Any:
+    """The security administrator grants ``user`` (a platform operator, a base manager) the object named
+    ``"<model label>:<pk>"``: they may then read and change it. Audited."""
+    obj = _grant_target(actor=actor, user=user, target=target)
+    if is_granted(user, obj):
+        raise Conflict(_("%(user)s 已管理「%(obj)s」。") % {"user": user.username, "obj": obj})
+    grant_object(user, obj)
+    _audit_grant(actor=actor, user=user, obj=obj, granted=True)
+    return obj
+
+
+@transaction.atomic
+def revoke_from(*, actor: User, user: User, target: str) -> Any:
+    """The security administrator takes the object back from ``user``. Audited."""
+    obj = _grant_target(actor=actor, user=user, target=target)
+    if not is_granted(user, obj):
+        raise Conflict(_("%(user)s 并未管理「%(obj)s」。") % {"user": user.username, "obj": obj})
+    revoke_object(user, obj)
+    _audit_grant(actor=actor, user=user, obj=obj, granted=False)
+    return obj

@@ -18,6 +18,7 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/role/", views.user_role, name="user_role"),
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
+    path("users/<int:pk>/grants/", views.user_grants, name="user_grants"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/release/", views.lockout_release, name="lockout_release"),
 ]

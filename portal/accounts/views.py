@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core import ratelimit
+from portal.core.exceptions import attempt
 from portal.core.forms import apply_errors
 from portal.core.middleware import client_address
 
@@ -19,6 +20,7 @@ from . import selectors, services
 from .forms import (
     AccountCreateForm,
     DecisionForm,
+    GrantForm,
     LockoutReleaseForm,
     LoginForm,
     PortalPasswordChangeForm,
@@ -186,7 +188,8 @@ def users(request):
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "accounts/users.html", {
         "page": page, "q": q, "role": role, "active": request.GET.get("active", ""), "roles": Role.choices,
-        "may_unlock_accounts": scope_for(request.user).may_unlock_accounts})
+        "may_unlock_accounts": scope_for(request.user).may_unlock_accounts,
+        "grantable_roles": selectors.grantable_roles() if scope_for(request.user).may_grant_objects else set()})
 
 
 @login_required
@@ -225,6 +228,32 @@ def user_role(request, pk: int):
             messages.success(request, _("已更新 %(user)s 的角色。") % {"user": target.username})
             return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "title": _("分配角色:%s") % target.username})
+
+
+@login_required
+def user_grants(request, pk: int):
+    """The security administrator's page for one platform operator or base manager: the objects they manage,
+    each with 撤销, and a choice of the others to grant (only the kinds their role is registered for)."""
+    if not scope_for(request.user).may_grant_objects:
+        raise PermissionDenied
+    target = selectors.user_list(user=request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    if request.method == "POST":
+        form = GrantForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择要授予的对象。"))
+        elif form.cleaned_data["revoke"]:
+            attempt(request, lambda: services.revoke_from(actor=request.user, user=target,
+                                                          target=form.cleaned_data["target"]),
+                    success=_("已撤销 %(user)s 的管理权限。") % {"user": target.username})
+        else:
+            attempt(request, lambda: services.grant_to(actor=request.user, user=target,
+                                                       target=form.cleaned_data["target"]),
+                    success=_("已授予 %(user)s 管理权限。") % {"user": target.username})
+        return redirect("accounts:user_grants", pk=target.pk)
+    return render(request, "accounts/user_grants.html", {
+        "target": target, "groups": selectors.grant_groups(user=request.user, target=target)})
 
 
 @login_required

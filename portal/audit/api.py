@@ -7,7 +7,7 @@ from rest_framework import permissions, serializers
 
 from portal.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet
 
-from . import selectors
+from . import presenting, selectors
 from .forms import AuditFilterForm
 from .models import AuditEntry
 
@@ -19,11 +19,19 @@ class CanReadAudit(permissions.BasePermission):
 
 class AuditEntrySerializer(ScopedModelSerializer):
     action_display = serializers.CharField(source="get_action_display", read_only=True)
+    model_display = serializers.SerializerMethodField(help_text="对象类型的名称(如「月度报表」)")
+    channel_display = serializers.SerializerMethodField(help_text="来源的名称(如「网页」「接口 · 系统名」)")
+
+    def get_model_display(self, entry: AuditEntry) -> str:
+        return presenting.model_label(entry.model)
+
+    def get_channel_display(self, entry: AuditEntry) -> str:
+        return presenting.channel_label(entry.channel)
 
     class Meta:
         model = AuditEntry
         fields = ("id", "at", "actor_name", "ip_address", "channel", "action", "action_display", "model",
-                  "object_id", "object_repr", "changes", "note")
+                  "model_display", "channel_display", "object_id", "object_repr", "changes", "note")
         read_only_fields = fields
 
 

@@ -14,15 +14,17 @@ PROJECT_PACKAGES = ("portal.", "monitoring.", "platforms.", "incubators.", "upsc
 
 
 def model_choices() -> list[tuple[str, str]]:
-    """Labels of the portal's models (those the services audit), from the app registry: no query."""
+    """Labels of the portal's models that people name (a model given a verbose name: the ones the services
+    audit; bookkeeping such as deliveries, preferences and idempotency records has none), from the app registry:
+    no query. Ordered by the label people read."""
     choices = {
         model._meta.label: f"{model._meta.app_config.verbose_name} · {model._meta.verbose_name}"
         for model in apps.get_models()
-        if model.__module__.startswith(PROJECT_PACKAGES)
+        if model.__module__.startswith(PROJECT_PACKAGES) and "verbose_name" in model._meta.original_attrs
     }
     for label, name in EXTRA_MODELS:
         choices.setdefault(label, str(name))
-    return sorted(choices.items())
+    return sorted(choices.items(), key=lambda item: str(item[1]))
 
 
 class AuditFilterForm(forms.Form):

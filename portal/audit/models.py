@@ -33,6 +33,7 @@ class AuditEntry(models.Model):
         REJECT = "reject", _("驳回")
         LOGIN = "login", _("登录")
         GRANT = "grant", _("授权")
+        REVOKE = "revoke", _("撤销授权")
         DISABLE = "disable", _("停用")
         UNLOCK = "unlock", _("解除登录锁定")
         SLOW_DOWN = "slowdown", _("登录暂缓")

@@ -267,8 +267,9 @@ def _scan_sheet(stream: IO[bytes], area: "_SheetArea") -> int:
     Read as XML, a chunk at a time (expat, no DTD allowed), so the markup's spelling — whitespace, quotes,
     namespace prefixes — cannot hide a row or a cell from the count; finished rows are dropped as they end, so
     memory stays bounded whatever the sheet's size."""
-    parser = ElementTree.XMLPullParser(events=("start", "end"))
-    rows, stack, tail = 0, [], b""
+    parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start", "end"))
+    stack: list[ElementTree.Element] = []
+    rows, tail = 0, b""
     while chunk := stream.read(CHUNK):
         if any(d in tail + chunk for d in DECLARATIONS):
             raise _unreadable_sheet()

@@ -4,7 +4,8 @@
   registration of another county (and, for everyone who is not an official, any registration);
 - user_role: the security administrator sees every account (None); everyone else another account;
 - user_active: the system and security administrators see every account (None); officials an account
-  outside their subtree; officers and the other roles someone else.
+  outside their subtree; officers and the other roles someone else;
+- user_grants: the security administrator grants to every account (None); everyone else another account.
 """
 
 from ._objects import Own, outsider, registration
@@ -39,6 +40,7 @@ FOREIGN = {
     "accounts:registration_decide": _registration,
     "accounts:user_role": _user_role,
     "accounts:user_active": _user_active,
+    "accounts:user_grants": _user_role,
 }
 
 # What a POST carries besides the generic payload of the matrix: an approval, a role, an activation.
@@ -46,6 +48,7 @@ POST_DATA = {
     "accounts:registration_decide": lambda world, role: {"approve": "1", "reason": ""},
     "accounts:user_role": lambda world, role: {"role": "official", "region": str(world.province.pk)},
     "accounts:user_active": lambda world, role: {"active": "0"},
+    "accounts:user_grants": lambda world, role: {"target": f"platforms.Platform:{world.other_platform.pk}"},
 }
 
 
@@ -66,8 +69,16 @@ def _own_user_active(world):
                 status=302)]
 
 
+def _own_user_grants(world):
+    operator = world.users["platform_operator"]
+    return [Own("security_admin", {"pk": operator.pk}, world.platform.name),
+            Own("security_admin", {"pk": operator.pk}, method="post",
+                data={"target": f"platforms.Platform:{world.other_platform.pk}"}, status=302)]
+
+
 OWN = {
     "accounts:registration_decide": _own_registration,
     "accounts:user_role": _own_user_role,
     "accounts:user_active": _own_user_active,
+    "accounts:user_grants": _own_user_grants,
 }
