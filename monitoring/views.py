@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from portal.core import jobs
 from portal.core.bounds import parse_id
 from portal.core.exceptions import APP_ERRORS, Conflict, attempt, show_errors
 from portal.core.forms import apply_errors
+from portal.core.job_views import import_job_views
 from portal.core.periods import Month, month_from_query
 from portal.enterprises.models import Enterprise
 from portal.regions.models import Region
@@ -546,27 +547,18 @@ def _import_page(request, user, period, form, result, job=None):
         "recent_periods": periods.choices(selectors.recent_periods(user=user), period)})
 
 
-def _import_job(request, task_id: str):
-    job = imports.import_job(user=_official(request), task_id=task_id)
-    if job is None:
-        raise Http404
-    return job
-
-
-@login_required
-def import_job(request, task_id: str):
+def _show_import_job(request, job):
     """A queued import's progress and, once done, its outcome; only the official who uploaded it sees it."""
-    job = _import_job(request, task_id)
-    user, period = request.user, _period_from_query(request)
     if job.result is not None and job.result.ok:
         messages.success(request, _("导入成功:新增 %(c)d 份,更新 %(u)d 份,无变化 %(n)d 份。") % {
             "c": job.result.created, "u": job.result.updated, "n": job.result.unchanged})
-    return _import_page(request, user, period, FilingImportForm(row_limits={}), job.result, job=job)
+    return _import_page(request, request.user, _period_from_query(request), FilingImportForm(row_limits={}),
+                        job.result, job=job)
 
 
-@login_required
-def import_job_status(request, task_id: str):
-    return JsonResponse(_import_job(request, task_id).as_json())
+import_job, import_job_status = import_job_views(
+    find=lambda request, task_id: imports.import_job(user=_official(request), task_id=task_id),
+    show=_show_import_job)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.accounts import services as account_services
 from portal.core import jobs
 from portal.core.forms import apply_errors
+from portal.core.job_views import import_job_views
 
 from . import selectors, services
 from .forms import AccountForm, ContactForm, EnterpriseForm, FilterForm, ImportForm
@@ -165,24 +166,14 @@ def _import_page(request, form, result, job=None):
     })
 
 
-def _import_job(request, task_id: str):
+def _find_import_job(request, task_id: str):
     _require_official(request.user)
-    job = services.import_job(user=request.user, task_id=task_id)
-    if job is None:
-        raise Http404
-    return job
+    return services.import_job(user=request.user, task_id=task_id)
 
 
-@login_required
-def import_job(request, task_id: str):
-    """A queued import's progress and, once done, its outcome; only the official who uploaded it sees it."""
-    job = _import_job(request, task_id)
-    return _import_page(request, ImportForm(), job.result, job=job)
-
-
-@login_required
-def import_job_status(request, task_id: str):
-    return JsonResponse(_import_job(request, task_id).as_json())
+# A queued import's progress and, once done, its outcome; only the official who uploaded it sees it.
+import_job, import_job_status = import_job_views(
+    find=_find_import_job, show=lambda request, job: _import_page(request, ImportForm(), job.result, job=job))
 
 
 @login_required

@@ -315,7 +315,7 @@ def test_export_page_runs_the_job_and_offers_the_download(world, login, django_c
     assert re.fullmatch(r"exports/\d{4}/\d{2}/[0-9a-f]{32}\.xlsx", job.file.name)
     # Eager Celery: the page shows the link straight away.
     page = client.get(response["Location"]).content.decode()
-    assert 'data-testid="export-download"' in page and "hidden" not in page.split('data-export-ready')[1][:20]
+    assert 'data-testid="export-download"' in page and "hidden" not in page.split('data-job-ready')[1][:20]
     status = client.get(reverse("monitoring:export_status", args=[job.pk])).json()
     assert status["status"] == "done" and status["progress"] == 100
     assert status["download_url"] == file_url(job) == f"/files/monitoring.exportjob/{job.pk}/"
@@ -389,8 +389,8 @@ def test_pending_job_shows_the_progress_bar(world, login):
                                    params={"year": 2026, "month": 1, "region": "32", "region_name": "江苏省"},
                                    progress=40, status=ExportJob.Status.RUNNING)
     page = login(world.users["province"]).get(reverse("monitoring:export_job", args=[job.pk])).content.decode()
-    assert 'aria-valuenow="40"' in page and "export-progress.js" in page
-    assert "data-export-ready hidden" in page
+    assert 'aria-valuenow="40"' in page and "job-progress.js" in page
+    assert "data-job-ready hidden" in page
 
 
 def test_a_month_without_filings_still_makes_a_workbook(world):

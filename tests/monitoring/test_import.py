@@ -138,7 +138,7 @@ def test_a_large_file_is_filed_by_a_job_its_owner_follows(world, login, spool, d
     # Queued: its bar is at 0, the file waits in the spool, nothing is filed yet.
     assert client.get(status_url).json() == {"state": "running", "label": "正在导入", "progress": 0, "message": ""}
     page = client.get(page_url).content.decode()
-    assert 'data-testid="import-progress"' in page and 'aria-valuenow="0"' in page and "import-progress.js" in page
+    assert 'data-testid="import-progress"' in page and 'aria-valuenow="0"' in page and "job-progress.js" in page
     assert len(list(spool.iterdir())) == 1 and not Filing.objects.exists()
     # Nobody else sees it, another county's official nor the province.
     for role in ("other_county", "province"):
