@@ -16,11 +16,12 @@ DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 
 
-def pdf_bytes(body: bytes = b"") -> bytes:
-    """A one-page PDF with a correct cross-reference table; ``body`` goes into a stream object."""
-    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+def pdf_bytes(body: bytes = b"", *, catalog: bytes = b"", extra: tuple[bytes, ...] = ()) -> bytes:
+    """A one-page PDF with a correct cross-reference table; ``body`` goes into a stream object, ``catalog``
+    into the document catalog's dictionary, ``extra`` are more objects (numbered from 5)."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
                b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R>>",
-               b"<</Length %d>>stream\n" % len(body) + body + b"\nendstream"]
+               b"<</Length %d>>stream\n" % len(body) + body + b"\nendstream", *extra]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for n, obj in enumerate(objects, start=1):
@@ -47,7 +48,22 @@ def pdf_exe_polyglot() -> bytes:
     return pdf_bytes(exe_bytes())
 
 
-def docx_bytes(*, main_type: str = DOCX_MAIN, macro: bool = False, with_document: bool = True) -> bytes:
+def pdf_with_script(*, escaped: bool = False, compressed: bool = False) -> bytes:
+    """A PDF that runs a script when opened: plainly, with its names spelt in #xx escapes, or with the action
+    hidden in a compressed object stream (/Type /ObjStm)."""
+    action = b"<</S/J#61vaScript/J#53(app.alert(1))>>" if escaped else b"<</S/JavaScript/JS(app.alert(1))>>"
+    if not compressed:
+        return pdf_bytes(catalog=b"/OpenAction " + action)
+    packed = zlib.compress(b"6 0 " + action)
+    stream = (b"<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length %d>>stream\n" % len(packed) + packed
+              + b"\nendstream")
+    return pdf_bytes(catalog=b"/OpenAction 6 0 R", extra=(stream,))
+
+
+def docx_bytes(*, main_type: str = DOCX_MAIN, macro: bool = False, with_document: bool = True,
+               embedded: str = "") -> bytes:
+    """A minimal Word document; ``embedded`` names a part under word/embeddings/ (an OLE object, a chart's
+    workbook)."""
     buffer = io.BytesIO()
     extra = ('<Override PartName="/word/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
              if macro else "")
@@ -60,6 +76,8 @@ def docx_bytes(*, main_type: str = DOCX_MAIN, macro: bool = False, with_document
             archive.writestr("xl/workbook.xml", "<workbook/>")
         if macro:
             archive.writestr("word/vbaProject.bin", b"\xcc\x61" + b"\0" * 64)
+        if embedded:
+            archive.writestr(f"word/embeddings/{embedded}", b"\xd0\xcf\x11\xe0" + b"\0" * 64)
     return buffer.getvalue()
 
 
@@ -69,7 +87,7 @@ def _ole_entry(name: str, kind: int) -> bytes:
     return entry.ljust(128, b"\0")
 
 
-def doc_bytes(*, macros: bool = False) -> bytes:
+def doc_bytes(*, macros: bool = False, package: bool = False) -> bytes:
     """A compound file whose directory names a WordDocument stream (and a VBA project, with ``macros``)."""
     header = bytearray(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
     header[24:26] = struct.pack("<H", 0x3E)
@@ -79,6 +97,8 @@ def doc_bytes(*, macros: bool = False) -> bytes:
     entries = [_ole_entry("Root Entry", 5), _ole_entry("WordDocument", 2), _ole_entry("1Table", 2)]
     if macros:
         entries += [_ole_entry("Macros", 1), _ole_entry("_VBA_PROJECT", 2)]
+    if package:  # an embedded "Package" object: any file, wrapped
+        entries += [_ole_entry("ObjectPool", 1), _ole_entry("\x01Ole10Native", 2)]
     directory = b"".join(entries)
     directory += b"\0" * (-len(directory) % 512)
     return bytes(header) + directory + b"\x00" * 512

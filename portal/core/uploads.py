@@ -48,6 +48,10 @@ CHUNK = 1 << 20
 # Parts of an Office file that carry code: a VBA project (and its Word 2003 XML twin), ActiveX controls.
 MACRO_PART = re.compile(r"(^|/)(vbaproject\.bin|vbadata\.xml|activex/)", re.IGNORECASE)
 MACRO_TYPES = (b"macroenabled", b"vbaproject", b"activex")
+# Embedded OLE objects (a "Package" wraps any file, an executable included) and embedded macro-enabled or
+# binary parts. An embedded .xlsx (a chart's data) is an Office file like the rest and is kept.
+EMBEDDED_PART = re.compile(r"(^|/)embeddings/(?!.*\.(xlsx|docx|pptx|png|jpe?g|emf|wmf)$)", re.IGNORECASE)
+EMBEDDED_TYPES = (b"oleobject", b"/package\"")
 SMALL_PART_BYTES = 4 << 20  # [Content_Types].xml, workbook.xml and its relations are read whole
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -173,6 +177,16 @@ def _check_macros(infos: list[zipfile.ZipInfo], content_types: bytes) -> None:
     lowered = content_types.lower()
     if any(MACRO_PART.search(i.filename) for i in infos) or any(t in lowered for t in MACRO_TYPES):
         raise _refuse(_("文件含有宏或控件代码,出于安全考虑不予接收。请另存为不含宏的文件后上传。"), "macros")
+
+
+def _check_embedded(infos: list[zipfile.ZipInfo], content_types: bytes) -> None:
+    lowered = content_types.lower()
+    if any(EMBEDDED_PART.search(i.filename) for i in infos) or any(t in lowered for t in EMBEDDED_TYPES):
+        raise _embedded()
+
+
+def _embedded() -> ValidationError:
+    return _refuse(_("文件中嵌入了对象、附件或脚本,出于安全考虑不予接收。请删除嵌入的对象后重新上传。"), "embedded")
 
 
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -345,6 +359,7 @@ def check_office(fileobj: Any, kind: str, limits: Limits | None = None) -> Check
                 raise _not_kind(kind)
             content_types = _small_part(archive, "[Content_Types].xml")
             _check_macros(infos, content_types)
+            _check_embedded(infos, content_types)
             if _main_type(content_types, OFFICE_MAIN_PART[kind]) != OFFICE_MAIN_TYPE[kind]:
                 raise _not_kind(kind)
             sheets = _sheet_parts(archive) if kind == XLSX else {}
@@ -395,6 +410,62 @@ def _executable_inside(fileobj: Any) -> bool:
     return False
 
 
+PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Names that make a PDF act rather than show: scripts, launching programs, files carried inside, forms that
+# send or fetch data, embedded media players.
+PDF_ACTIVE = {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"SubmitForm",
+              b"ImportData", b"XFA"}
+PDF_STREAM = re.compile(rb"stream\r?\n")
+PDF_OBJ_START = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    """The names in ``data``, with their #xx escapes decoded (``/J#61vaScript`` is ``/JavaScript``)."""
+    return {PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), m.group(1)) for m in PDF_NAME.finditer(data)}
+
+
+def _object_streams(data: bytes, budget: int) -> Iterable[bytes]:
+    """The inflated contents of the compressed object streams (/Type /ObjStm, /FlateDecode), where objects —
+    an action among them — can hide from a scan of the raw bytes. Inflation stops at ``budget`` bytes in all."""
+    for match in PDF_STREAM.finditer(data):
+        header_from = max(data.rfind(b"obj", max(match.start() - 4096, 0), match.start()), 0)
+        names = _pdf_names(data[header_from:match.start()])
+        if b"ObjStm" not in names or b"FlateDecode" not in names:
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(data[match.end():], budget)
+        except zlib.error as exc:
+            raise _not_kind(PDF) from exc
+        budget -= len(inflated)
+        yield inflated
+        if budget <= 0:
+            return
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """The PDF's object text without the streams' bodies (images, fonts, compressed bytes), where a name-like
+    byte sequence means nothing."""
+    parts, at = [], 0
+    for match in PDF_STREAM.finditer(data):
+        if match.start() < at:
+            continue
+        parts.append(data[at:match.start()])
+        end = data.find(b"endstream", match.end())
+        at = len(data) if end == -1 else end
+    parts.append(data[at:])
+    return b" ".join(parts)
+
+
+def _pdf_active(fileobj: Any, limits: Limits) -> bool:
+    fileobj.seek(0)
+    data = fileobj.read()
+    if _pdf_names(_outside_streams(data)) & PDF_ACTIVE:
+        return True
+    return any(_pdf_names(inflated) & PDF_ACTIVE for inflated in _object_streams(data, limits.max_total_bytes))
+
+
 def check_pdf(fileobj: Any, limits: Limits | None = None) -> Checked:
     """A PDF whose cross-reference the last ``startxref`` points at, and no executable riding inside it."""
     size = check_size(fileobj, limits)
@@ -410,6 +481,9 @@ def check_pdf(fileobj: Any, limits: Limits | None = None) -> Checked:
         raise _not_kind(PDF)
     if _executable_inside(fileobj):
         raise _refuse(_("文件中夹带可执行程序,出于安全考虑不予接收。"), "executable")
+    if _pdf_active(fileobj, limits or Limits.from_settings()):
+        raise _refuse(_("PDF 文件含有脚本、附件或自动执行的动作,出于安全考虑不予接收。请另存为普通 PDF 后上传。"),
+                      "active")
     fileobj.seek(0)
     return Checked(kind=PDF)
 
@@ -446,6 +520,8 @@ def check_ole(fileobj: Any, limits: Limits | None = None) -> Checked:
         raise _not_kind(DOC)
     if names & {"macros", "_vba_project"}:
         raise _refuse(_("文件含有宏或控件代码,出于安全考虑不予接收。请另存为不含宏的文件后上传。"), "macros")
+    if "\x01ole10native" in names:  # a packaged file (any file, a program included)
+        raise _embedded()
     return Checked(kind=DOC)
 
 

@@ -221,6 +221,13 @@ def post_report(client, name: str, content: bytes):
     ("报告.docx", files.docx_bytes(macro=True), "文件含有宏或控件代码"),
     ("报告.docx", files.docx_bytes(main_type=files.DOCM_MAIN), "文件含有宏或控件代码"),
     ("报告.doc", files.doc_bytes(macros=True), "文件含有宏或控件代码"),
+    ("报告.pdf", files.pdf_with_script(), "PDF 文件含有脚本、附件或自动执行的动作"),
+    ("报告.pdf", files.pdf_with_script(escaped=True), "PDF 文件含有脚本、附件或自动执行的动作"),
+    ("报告.pdf", files.pdf_with_script(compressed=True), "PDF 文件含有脚本、附件或自动执行的动作"),
+    ("报告.pdf", files.pdf_bytes(catalog=b"/Names<</EmbeddedFiles 9 0 R>>"), "PDF 文件含有脚本、附件或自动执行的动作"),
+    ("报告.docx", files.docx_bytes(embedded="oleObject1.bin"), "文件中嵌入了对象、附件或脚本"),
+    ("报告.docx", files.docx_bytes(embedded="Microsoft_Word_Macro-Enabled_Document.docm"), "文件中嵌入了对象、附件或脚本"),
+    ("报告.doc", files.doc_bytes(package=True), "文件中嵌入了对象、附件或脚本"),
     ("报告.pdf", files.pdf_bytes()[:-40], "文件内容不是有效的PDF文件"),  # no startxref
     ("报告.docx", files.docx_bytes(main_type="application/xml"), "文件内容不是有效的Word(.docx)文件"),
     ("报告.doc", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 1024, "文件内容不是有效的Word(.doc)文件"),
@@ -235,10 +242,12 @@ def test_hostile_reports_are_refused_and_nothing_is_stored(world, login, _media,
 
 def test_clean_reports_of_each_kind_are_still_accepted(world, login):
     client = login(world.users["county"])
-    for name, content in (("a.pdf", files.pdf_bytes(b"BT /F1 12 Tf (MZ ok) Tj ET")), ("b.docx", files.docx_bytes()),
-                          ("c.doc", files.doc_bytes())):
+    # A stream's bytes that spell a name (an image, a font) are not an action; a chart's workbook is kept.
+    for name, content in (("a.pdf", files.pdf_bytes(b"BT /F1 12 Tf (MZ ok) Tj ET /JS /Launch")),
+                          ("b.docx", files.docx_bytes()), ("c.doc", files.doc_bytes()),
+                          ("d.docx", files.docx_bytes(embedded="Microsoft_Excel_Worksheet.xlsx"))):
         assert post_report(client, name, content).status_code == 302, name
-    assert AnalysisReport.objects.count() == 3
+    assert AnalysisReport.objects.count() == 4
 
 
 # -- request bodies -----------------------------------------------------------------------------------------
