@@ -179,6 +179,9 @@ AXES_VERBOSE = False
 # at 5) never shut out the colleagues behind the same NAT address, while a spray over three accounts is
 # stopped before it can spend the 3 x 4 guesses the per-account limit would leave it.
 LOGIN_ADDRESS_FAILURE_LIMIT = 10
+# An address on our own network forwarding for others but missing from TRUSTED_PROXIES (a misconfigured
+# reverse proxy: every user shares it) is locked only at this many failures within the window.
+LOGIN_PROXY_FAILURE_LIMIT = env.int("LOGIN_PROXY_FAILURE_LIMIT", default=100)
 LOGIN_ADDRESS_WINDOW = timedelta(minutes=15)
 LOGIN_ADDRESS_LOCKOUT = timedelta(minutes=30)
 # One user name across addresses (a distributed guess; portal/accounts/slowdown.py): once it has had

@@ -50,9 +50,11 @@ LOCAL_NETWORKS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12
 
 def forwards_for_others(request) -> bool:
     """The address seen is a proxy on our own network that forwards for others but is not in TRUSTED_PROXIES
-    (a private or loopback address sending X-Forwarded-For): locking it would lock every client behind it out of
-    the portal, so it is not address-locked (the per-account lockout still applies) and the misconfiguration is
-    logged. An address on the internet cannot pass as private, so a forged header gains an attacker nothing."""
+    (a private or loopback address sending X-Forwarded-For): locking it at the address limit would lock every
+    client behind it out of the portal for one person's spray, so it is locked only at the much higher
+    LOGIN_PROXY_FAILURE_LIMIT (a spray through it, or by anyone on our network sending the header, is still
+    bounded) and the misconfiguration is logged. An address on the internet cannot pass as private, so a
+    forged header gains an attacker nothing."""
     if not request.META.get("HTTP_X_FORWARDED_FOR"):
         return False
     try:
@@ -61,7 +63,8 @@ def forwards_for_others(request) -> bool:
         return False
     if address.is_loopback or any(address in net for net in LOCAL_NETWORKS if net.version == address.version):
         logger.warning("login failure from %s, which forwards for others but is not in TRUSTED_PROXIES: "
-                       "no address lockout (set TRUSTED_PROXIES, docs/operations.md)", address)
+                       "address lockout only at LOGIN_PROXY_FAILURE_LIMIT (set TRUSTED_PROXIES, docs/operations.md)",
+                       address)
         return True
     return False
 
@@ -88,13 +91,14 @@ def address_failures(ip_address: str, at=None) -> int:
 
 
 @transaction.atomic
-def note_address_failure(ip_address: str | None, at=None) -> AddressLockout | None:
-    """After a failed login: lock the address out when it has reached the limit (returns the lockout)."""
+def note_address_failure(ip_address: str | None, at=None, *, limit: int | None = None) -> AddressLockout | None:
+    """After a failed login: lock the address out when it has reached ``limit`` (LOGIN_ADDRESS_FAILURE_LIMIT
+    unless given; returns the lockout)."""
     if not ip_address:
         return None
     at = at or timezone.now()
     failures = address_failures(ip_address, at)
-    if failures < settings.LOGIN_ADDRESS_FAILURE_LIMIT or address_locked(ip_address, at):
+    if failures < (limit or settings.LOGIN_ADDRESS_FAILURE_LIMIT) or address_locked(ip_address, at):
         return None
     return AddressLockout.objects.create(ip_address=ip_address, failures=failures, locked_at=at,
                                          locked_until=at + settings.LOGIN_ADDRESS_LOCKOUT)
@@ -128,9 +132,8 @@ class PortalAxesHandler(AxesDatabaseHandler):
         if request.axes_locked_out:
             setattr(request, REASON_ATTR, "account")
         self._note_account_failure(request, credentials)
-        if forwards_for_others(request):
-            return
-        if note_address_failure(request.axes_ip_address, request.axes_attempt_time) is not None:
+        limit = settings.LOGIN_PROXY_FAILURE_LIMIT if forwards_for_others(request) else None
+        if note_address_failure(request.axes_ip_address, request.axes_attempt_time, limit=limit) is not None:
             setattr(request, REASON_ATTR, "address")
             request.axes_locked_out = True
             request.axes_credentials = credentials
@@ -163,7 +166,8 @@ def lockout_response(request, original_response=None, credentials=None):
         context = {"by_slowdown": True, "addresses": settings.ACCOUNT_SLOWDOWN_ADDRESSES,
                    "minutes": max(1, math.ceil((until - timezone.now()).total_seconds() / 60))}
     elif by_address:
-        context = {"by_address": True, "failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        lockout = AddressLockout.objects.active().filter(ip_address=getattr(request, "axes_ip_address", None)).first()
+        context = {"by_address": True, "failure_limit": lockout.failures if lockout else settings.LOGIN_ADDRESS_FAILURE_LIMIT,
                    "window_minutes": _minutes(settings.LOGIN_ADDRESS_WINDOW),
                    "minutes": _minutes(settings.LOGIN_ADDRESS_LOCKOUT)}
     else:

@@ -117,15 +117,24 @@ def test_a_spray_over_three_accounts_is_stopped_by_the_address_throttle(world):
     assert sign_in("rugao", address=HOME).status_code == 302
 
 
-def test_an_untrusted_proxy_on_our_network_is_not_address_locked(world, settings):
+def test_an_untrusted_proxy_on_our_network_is_locked_only_at_its_higher_limit(world, settings):
     """TRUSTED_PROXIES left empty behind the reverse proxy: every client arrives from the proxy's private
-    address. A spray through it must not lock the whole portal out (only the accounts tried lock)."""
+    address. A few people's failures through it must not lock the whole portal out, but a spray through it
+    (or by someone on our network adding the header) is still stopped, at LOGIN_PROXY_FAILURE_LIMIT."""
     settings.TRUSTED_PROXIES = []
+    settings.LOGIN_PROXY_FAILURE_LIMIT = settings.LOGIN_ADDRESS_FAILURE_LIMIT * 3
     proxy = "172.18.0.1"
     for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT + 2):
         sign_in(f"nobody{i}", "wrong-password", proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.{i + 10}")
     assert not AddressLockout.objects.exists()
     assert sign_in("prov", address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 302
+    statuses = [sign_in(f"sprayed{i}", "wrong-password", proxy, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code
+                for i in range(settings.LOGIN_PROXY_FAILURE_LIMIT - settings.LOGIN_ADDRESS_FAILURE_LIMIT - 2)]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1]
+    lockout = AddressLockout.objects.get(ip_address=proxy)
+    assert lockout.failures == settings.LOGIN_PROXY_FAILURE_LIMIT
+    page = sign_in("prov", address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert is_lockout_page(page) and f"{settings.LOGIN_PROXY_FAILURE_LIMIT} 次" in page.content.decode()
     # An address on the internet cannot pass as such a proxy by sending the header.
     names = cycle(["haian", "rugao", "nantong"])
     statuses = [sign_in(next(names), "wrong-password", ATTACKER, HTTP_X_FORWARDED_FOR="10.1.1.1").status_code
