@@ -17,6 +17,9 @@ Tasks are idempotent by their own keys (a Notification's unique (recipient, key)
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import import_module
 
 from celery import current_app, shared_task
@@ -146,9 +149,26 @@ def enqueue(name: str, **kwargs) -> None:
         logger.exception("could not queue %s(%s)", name, kwargs)
 
 
+# Set while history is written after the fact (the demo province's past months, replayed through the
+# services): the follow-ups its acts would queue (messages, SMS) were due then, not now.
+_replaying: ContextVar[bool] = ContextVar("replaying", default=False)
+
+
+@contextmanager
+def replaying_history() -> Iterator[None]:
+    """Acts done inside queue no follow-up task (see ``enqueue_on_commit``): for loading past acts only."""
+    token = _replaying.set(True)
+    try:
+        yield
+    finally:
+        _replaying.reset(token)
+
+
 def enqueue_on_commit(name: str, **kwargs) -> None:
     """Queue the task ``name`` once the current transaction commits (at once outside one), as an event is
-    sent only for what was written."""
+    sent only for what was written; nothing while ``replaying_history``."""
+    if _replaying.get():
+        return
     transaction.on_commit(lambda: enqueue(name, **kwargs))
 
 

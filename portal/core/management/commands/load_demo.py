@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from portal.accounts.models import EnterpriseRegistration, Role, User
@@ -74,15 +75,14 @@ class Command(BaseCommand):
     def _load(self, n_enterprises: int):
         load_region_tree(DATA_DIR / "jiangsu.json")
         year = timezone.localdate().year
-        nantong_counties = list(Region.objects.filter(parent__code="320600").order_by("sort_order"))
-        others = list(Region.objects.filter(parent__code__in=["320100", "320500"]))
-        counties = nantong_counties + others
-        generate_enterprises(n_enterprises, counties=counties)
-        quotas = []
-        for region in Region.objects.exclude(level=RegionLevel.PROVINCE):
-            quotas.append(RegionQuota(region=region, year=year, quota=60 if region.level == RegionLevel.COUNTY else 400))
-        RegionQuota.objects.bulk_create(quotas)
-        RegionQuota.objects.create(region=Region.objects.get(code="32"), year=year, quota=6000)
+        # Every county of the cities the shipped tree gives counties takes part, 南通's twice as many (its
+        # officials are the demo's). Cities without counties in the tree have no monitored enterprise and no
+        # quota: they are not taking part, shown "—" on the status pages, bulletins and analysis.
+        cities = Region.objects.filter(level=RegionLevel.CITY, children__isnull=False).distinct()
+        counties = list(Region.objects.filter(parent__in=cities).select_related("parent").order_by("path"))
+        nantong = [c for c in counties if c.parent.code == "320600"]
+        generate_enterprises(n_enterprises, counties=nantong + counties)
+        self._quotas(year)
 
         haian = Region.objects.get(code="320685")
         enterprise = Enterprise.objects.filter(region=haian).order_by("id").first()
@@ -114,6 +114,19 @@ class Command(BaseCommand):
         # Each domain app's part of the demo (portal.core.registry): its platforms, bases, filings...
         for loader in registry.demo_loaders():
             loader.load(users=users)
+
+    def _quotas(self, year: int) -> None:
+        """Each region's quota a little above the enterprises it monitors (rounded up to tens), the province's
+        its cities' sum; regions without monitored enterprises get none."""
+        monitored = Enterprise.objects.filter(monitored_from__isnull=False)
+        quotas = {}
+        for level, key in ((RegionLevel.COUNTY, "region_id"), (RegionLevel.CITY, "region__parent_id")):
+            for row in monitored.values(key).annotate(n=Count("id")).order_by():
+                quotas[row[key]] = (level, -(-row["n"] * 11 // 100) * 10)
+        province = Region.objects.get(level=RegionLevel.PROVINCE)
+        quotas[province.pk] = (RegionLevel.PROVINCE, sum(q for lvl, q in quotas.values() if lvl == RegionLevel.CITY))
+        RegionQuota.objects.bulk_create([RegionQuota(region_id=pk, year=year, quota=quota)
+                                         for pk, (_level, quota) in quotas.items()])
 
     def print_logins(self):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
