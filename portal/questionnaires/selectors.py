@@ -171,7 +171,8 @@ def _tally(result: QuestionResult, answers: list[tuple[Any, bool]]) -> None:
     result.answered = len(answers)
     result.answered_verified = sum(1 for _v, verified in answers if verified)
     if q.kind in (Question.Kind.SCALE5, Question.Kind.SINGLE, Question.Kind.MULTIPLE):
-        every, checked = Counter(), Counter()
+        every: Counter[str] = Counter()
+        checked: Counter[str] = Counter()
         for value, verified in answers:
             for v in (value if isinstance(value, list) else [value]):
                 every[str(v)] += 1

@@ -259,7 +259,7 @@ def save_questionnaire(*, actor: Any, questionnaire: Questionnaire, title: str, 
 # Campaigns
 # ------------------------------------------------------------------------------------------------
 
-def _members(population: Iterable[Member]) -> tuple[list[Member], dict[int, dict]]:
+def _members(population: Iterable[Member]) -> tuple[list[Member], dict[int, Any]]:
     members = distinct_members(population)
     ids = [m for m in members if not isinstance(m, Contact)]
     known = {row["id"]: row for row in Enterprise.objects.filter(pk__in=ids)
@@ -361,6 +361,7 @@ def _link_addresses(invitation: Invitation) -> tuple[str, str]:
         return invitation.contact_email, invitation.contact_phone
     channels = settings.ENTERPRISE_CONTACT_CHANNELS
     enterprise = invitation.enterprise
+    assert enterprise is not None
     return ((enterprise.contact_email or "") if "email" in channels else "",
             (enterprise.contact_phone or "") if "sms" in channels else "")
 
@@ -478,7 +479,7 @@ def _locked(invitation: Invitation | None, token: str) -> Invitation:
     if token:
         found = qs.filter(token_hash=token_hash(token)).first()
     else:
-        found = qs.filter(pk=getattr(invitation, "pk", None)).first()
+        found = qs.filter(pk=invitation.pk).first() if invitation is not None and invitation.pk else None
     if found is None:
         raise NotFound(_("问卷不存在或链接无效。"))
     return found
