@@ -38,6 +38,8 @@ from portal.enterprises.models import Enterprise, Industry, SizeClass, SizeStand
 from portal.enterprises.standards import Classifier, current_standard
 from portal.notices.models import Notice, NoticeKind
 from portal.notifications.models import Channel, Delivery, Notification, Preference, TaskRun
+from portal.questionnaires import services as questionnaire_services
+from portal.questionnaires.models import Campaign, Invitation, Question, Questionnaire, Response
 from portal.regions.models import Region, RegionLevel, RegionQuota
 
 PASSWORD = "Test@Passw0rd!"
@@ -463,6 +465,68 @@ class UnlockRequestFactory(factory.django.DjangoModelFactory):
     requested_at = factory.LazyFunction(timezone.now)
 
 
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Questionnaire
+
+    title = factory.Sequence(lambda n: f"问卷{n}")
+    region = factory.LazyFunction(province)
+    region_path = factory.LazyAttribute(lambda o: o.region.path)
+    status = Questionnaire.Status.PUBLISHED
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"题目{n}")
+    kind = Question.Kind.SCALE5
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    title = factory.Sequence(lambda n: f"问卷调查{n}")
+    purpose = "test.survey"
+    opens = factory.LazyFunction(timezone.localdate)
+    closes = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    region = factory.LazyFunction(lambda: county())
+    region_path = factory.LazyAttribute(lambda o: o.region.path)
+    asker = factory.LazyAttribute(lambda o: o.region.name)
+
+
+def _salt(n: int) -> str:
+    return f"{n:032x}"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation of a registry enterprise; its link token is ``questionnaire_services.link_token(token_salt)``."""
+
+    class Meta:
+        model = Invitation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    enterprise = factory.SubFactory("tests.factories.EnterpriseFactory")
+    token_salt = factory.Sequence(_salt)
+    token_hash = factory.LazyAttribute(lambda o: questionnaire_services.token_hash(
+        questionnaire_services.link_token(o.token_salt)))
+    expires = factory.LazyAttribute(lambda o: o.campaign.closes)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    invitation = factory.SubFactory(InvitationFactory, answered_at=factory.LazyFunction(timezone.now), verified=True)
+    answers = factory.LazyFunction(dict)
+    channel = Response.Channel.ACCOUNT
+    verified = True
+
+
 # Every concrete model of the project's apps -> its factory (tests/test_factories.py keeps this complete).
 FACTORIES = {
     Region: RegionFactory,
@@ -494,4 +558,9 @@ FACTORIES = {
     UnlockRequest: UnlockRequestFactory,
     Platform: PlatformFactory,
     StartupBase: StartupBaseFactory,
+    Questionnaire: QuestionnaireFactory,
+    Question: QuestionFactory,
+    Campaign: CampaignFactory,
+    Invitation: InvitationFactory,
+    Response: ResponseFactory,
 }

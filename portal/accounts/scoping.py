@@ -213,6 +213,39 @@ class Scope:
         administrator only, who gives roles (三员分立)."""
         return self.role == Role.SECURITY_ADMIN
 
+    # -- questionnaires (portal.questionnaires) ------------------------------------------------------
+    @property
+    def may_design_questionnaires(self) -> bool:
+        """Write and edit questionnaires (the built-in satisfaction questionnaire included): province staff."""
+        return self.is_official and self.is_province
+
+    def may_start_campaign(self, region: Any) -> bool:
+        """Send a questionnaire to enterprises for ``region``: an official over it, or the portal acting by itself
+        (the quarterly satisfaction sample)."""
+        return (self.is_official or self.acting_system) and self.region_in_scope(region)
+
+    def campaigns(self, qs: QS) -> QS:
+        """Questionnaire campaigns: officials (and the system) their subtree's; anyone else the ones they started."""
+        if self.is_everything and (self.is_official or self.acting_system):
+            return qs
+        if self.is_official or self.acting_system:
+            return qs.filter(region_path__startswith=self.region_path)
+        if self.user.is_authenticated and self.user.pk is not None:
+            return qs.filter(created_by_id=self.user.pk)
+        return qs.none()
+
+    def invitations(self, qs: QS) -> QS:
+        """Invitations to answer: an officer those of their enterprise; whoever reads a campaign, its invitations."""
+        if self.is_enterprise:
+            return qs.filter(enterprise_id=self.enterprise_id)
+        if self.is_everything and (self.is_official or self.acting_system):
+            return qs
+        if self.is_official or self.acting_system:
+            return qs.filter(campaign__region_path__startswith=self.region_path)
+        if self.user.is_authenticated and self.user.pk is not None:
+            return qs.filter(campaign__created_by_id=self.user.pk)
+        return qs.none()
+
     def registrations(self, qs: QS) -> QS:
         return self.visible(qs)
 

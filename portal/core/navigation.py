@@ -72,6 +72,7 @@ class Tile:
 HOME_TILES = (
     Tile(_("运行监测"), _("工作台:待办事项和各项业务入口"), "core:dashboard", menu=False),
     Tile(_("月度填报"), _("填报、查看本企业的月度报表"), "monitoring:my_filings"),
+    Tile(_("待填问卷"), _("满意度评价和专项调查问卷"), "questionnaires:pending"),
     Tile(_("本企业信息"), _("本企业的基本信息和监测联系人"), "enterprises:mine"),
     Tile(_("报表审核"), _("审核本地区企业报送的月报"), "monitoring:review_queue"),
     Tile(_("报送情况"), _("各地区应报、已报、报送率和排名"), "monitoring:status"),

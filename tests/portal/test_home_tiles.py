@@ -13,7 +13,7 @@ TILE = re.compile(r'<li><a href="([^"]+)" data-tile="([^"]+)"><b>([^<]+)</b><spa
 
 EXPECTED = {
     "anonymous": ["core:dashboard"],
-    "enterprise": ["core:dashboard", "monitoring:my_filings", "enterprises:mine"],
+    "enterprise": ["core:dashboard", "monitoring:my_filings", "questionnaires:pending", "enterprises:mine"],
     "county": ["core:dashboard", "monitoring:review_queue", "monitoring:status", "monitoring:analysis",
                "enterprises:list", "bulletins:list"],
     "province": ["core:dashboard", "monitoring:review_queue", "monitoring:status", "monitoring:analysis",

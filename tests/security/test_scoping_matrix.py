@@ -42,6 +42,8 @@ EXCLUDED_ROUTES = {
     "set_language": "Django's i18n view: POST-only, stores the language choice in a cookie, shows no data",
     "accounts:password_reset_confirm": "guarded by a signed one-time token, not by scope: a wrong token shows "
                                        "the 'link invalid' page (200) with no data; tested with the accounts",
+    "questionnaires:link": "guarded by a one-time token, not by scope: a wrong, used or expired token shows a page "
+                           "that says so, with no data; tested in tests/questionnaires/test_engine.py",
     "monitoring:old_bulletins": "a permanent redirect of the links written before bulletins moved to /bulletins/ "
                                 "(bulletins:list, which is walked); tested in tests/portal/test_bulletins.py",
     "monitoring:old_bulletin": "a permanent redirect to bulletins:detail (which is walked) of the same id; tested "
