@@ -73,6 +73,10 @@ def address_locked(ip_address: str | None, at=None) -> bool:
     return bool(ip_address) and AddressLockout.objects.active(at).filter(ip_address=ip_address).exists()
 
 
+def active_address_lockout(ip_address: str | None) -> AddressLockout | None:
+    return AddressLockout.objects.active().filter(ip_address=ip_address).first() if ip_address else None
+
+
 def address_failures(ip_address: str, at=None) -> int:
     """Failed logins from the address within the window that count towards its lockout.
 
@@ -166,7 +170,7 @@ def lockout_response(request, original_response=None, credentials=None):
         context = {"by_slowdown": True, "addresses": settings.ACCOUNT_SLOWDOWN_ADDRESSES,
                    "minutes": max(1, math.ceil((until - timezone.now()).total_seconds() / 60))}
     elif by_address:
-        lockout = AddressLockout.objects.active().filter(ip_address=getattr(request, "axes_ip_address", None)).first()
+        lockout = active_address_lockout(getattr(request, "axes_ip_address", None))
         context = {"by_address": True, "failure_limit": lockout.failures if lockout else settings.LOGIN_ADDRESS_FAILURE_LIMIT,
                    "window_minutes": _minutes(settings.LOGIN_ADDRESS_WINDOW),
                    "minutes": _minutes(settings.LOGIN_ADDRESS_LOCKOUT)}

@@ -47,6 +47,9 @@ KNOWN_OFFENDERS = {
         "login throttle bookkeeping",
     ("portal/accounts/lockout.py", 'last = AddressLockout.objects.filter(ip_address=ip_address).order_by("-locked_at").first()'):
         "login throttle bookkeeping",
+    ("portal/accounts/lockout.py",
+     "return AddressLockout.objects.active().filter(ip_address=ip_address).first() if ip_address else None"):
+        "login throttle bookkeeping",
     ("portal/accounts/lockout.py", "later_success = AccessLog.objects.filter("): "login throttle bookkeeping",
     ("portal/accounts/lockout.py", "return (AccessFailureLog.objects.filter(ip_address=ip_address, attempt_time__gte=since)"):
         "login throttle bookkeeping",
