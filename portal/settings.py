@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.notifications",
     "portal.bulletins",
+    "portal.scorecards",
     # Domain apps
     "monitoring",
     "platforms",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("portal.audit.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("bulletins/", include("portal.bulletins.urls")),
+    path("scorecards/", include("portal.scorecards.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("monitoring.exchange.urls")),
