@@ -122,6 +122,9 @@ class Target(models.Model):
         verbose_name_plural = _("目标值")
         constraints = [models.UniqueConstraint(fields=["indicator", "subject_type"], name="one_target_per_type")]
 
+    def __str__(self):
+        return f"{self.subject_type}: {self.value}"
+
 
 class Round(models.Model):
     class Status(models.TextChoices):
@@ -169,6 +172,9 @@ class ScorerRule(models.Model):
         verbose_name_plural = _("评分关系")
         ordering = ["subject_type", "pk"]
 
+    def __str__(self):
+        return self.label
+
 
 class ClassRule(models.Model):
     """A class (一类/二类/三类, A/B/C): score at least ``min_score`` (cut-off mode), or within the top
@@ -186,6 +192,9 @@ class ClassRule(models.Model):
         verbose_name = _("分类规则")
         verbose_name_plural = _("分类规则")
         ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
 
 
 class ConsequenceRule(models.Model):

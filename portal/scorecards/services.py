@@ -357,8 +357,7 @@ def subject_of(sheet: Sheet | Result | Consequence | Objection) -> Any:
 def may_score(user: Any, sheet: Sheet) -> bool:
     """A scorer the scheme's rules name for the sheet's subject type, as the adapter resolves it."""
     adapter = adapter_for(sheet.subject_kind)
-    keys = list(ScorerRule.objects.filter(scheme_id=sheet.round.scheme_id, subject_type=sheet.subject_type)
-                .values_list("scorer", flat=True))
+    keys = list(sheet.round.scheme.scorer_rules.filter(subject_type=sheet.subject_type).values_list("scorer", flat=True))
     if not keys:
         return False
     subject = subject_of(sheet)

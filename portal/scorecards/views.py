@@ -48,7 +48,7 @@ def scheme_detail(request, pk: int):
 
 def _scheme_act(request, scheme):
     action, user = _post(request, "action", 16), request.user
-    indicator = Indicator.objects.filter(part__scheme=scheme, pk=parse_id(_post(request, "indicator", 20))).first()
+    indicator = Indicator.objects.visible_to(user).filter(part__scheme=scheme, pk=parse_id(_post(request, "indicator", 20))).first()
     if action == "activate":
         attempt(request, lambda: services.activate_scheme(user=user, scheme=scheme), success=_("方案已启用。"))
     elif action == "weight" and indicator is not None:

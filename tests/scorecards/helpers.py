@@ -100,7 +100,7 @@ def score_round(user, rnd, ratings):
     rnd.refresh_from_db()
     for sheet in rnd.sheets.all():
         for entry in sheet.entries.filter(indicator__method=Indicator.Method.RATED):
-            services.rate_entry(user=user, entry=entry, rating=ratings[sheet.subject_id], basis="依据材料")
+            services.rate_entry(user=user, entry=entry, rating=ratings.get(sheet.subject_id, 80), basis="依据材料")
     services.submit_round(user=user, round=rnd)
     services.publish_round(user=user, round=rnd)
     rnd.refresh_from_db()

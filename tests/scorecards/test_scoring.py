@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from portal.core.exceptions import Conflict
 from portal.scorecards import scoring, services
-from portal.scorecards.models import Consequence, ConsequenceRule, Entry, Indicator, Objection, Result, Round, Sheet
+from portal.scorecards.models import (
+    Consequence,
+    ConsequenceRule,
+    Entry,
+    Indicator,
+    Objection,
+    Result,
+    Round,
+    Sheet,
+)
 from tests import factories as f
 
 from .helpers import ADAPTER, build_scheme, register, score_round
