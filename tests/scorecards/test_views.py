@@ -4,7 +4,6 @@ officer), the acts posted from the pages, and bounded queries on the round page.
 import pytest
 
 from portal.scorecards import services
-
 from portal.scorecards.models import Entry, Indicator, Objection, Round
 
 from .helpers import build_scheme, register, score_round
