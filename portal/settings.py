@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.bulletins",
     "portal.questionnaires",
+    "portal.scorecards",
     # Domain apps
     "monitoring",
     "platforms",

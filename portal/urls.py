@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("bulletins/", include("portal.bulletins.urls")),
     path("", include("portal.questionnaires.urls")),
+    path("scorecards/", include("portal.scorecards.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("monitoring.exchange.urls")),

@@ -41,6 +41,7 @@ from portal.notifications.models import Channel, Delivery, Notification, Prefere
 from portal.questionnaires import services as questionnaire_services
 from portal.questionnaires.models import Campaign, Invitation, Question, Questionnaire, Response
 from portal.regions.models import Region, RegionLevel, RegionQuota
+from portal.scorecards import models as sc
 
 PASSWORD = "Test@Passw0rd!"
 _codes = itertools.count(1)
@@ -528,7 +529,155 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 
 
 # Every concrete model of the project's apps -> its factory (tests/test_factories.py keeps this complete).
+
+# -- the scorecard core (portal.scorecards): subjects are enterprises of the test adapter ("testing.enterprise")
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.Scheme
+
+    kind = "testing.enterprise"
+    year = factory.Sequence(lambda n: 2000 + n % 900)
+    title = factory.LazyAttribute(lambda o: f"{o.year}年度企业考核")
+    region = factory.LazyFunction(lambda: county().parent)
+
+
+class PartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.Part
+
+    scheme = factory.SubFactory(SchemeFactory)
+    name = "考核"
+    weight = Decimal("100")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.Indicator
+
+    part = factory.SubFactory(PartFactory)
+    code = factory.Sequence(lambda n: str(n + 1))
+    name = "工作质量"
+    weight = Decimal("100")
+    rubric = "按工作质量评分"
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.Target
+
+    indicator = factory.SubFactory(IndicatorFactory, method=sc.Indicator.Method.COMPUTED, metric="employees")
+    subject_type = "std"
+    value = Decimal("100")
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.Round
+
+    scheme = factory.SubFactory(SchemeFactory)
+    name = "年评价"
+    weight = Decimal("100")
+
+
+class ScorerRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.ScorerRule
+
+    scheme = factory.SubFactory(SchemeFactory)
+    subject_type = "std"
+    scorer = "city_official"
+    label = "市级评分"
+
+
+class ClassRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.ClassRule
+
+    scheme = factory.SubFactory(SchemeFactory)
+    label = "一类"
+    min_score = Decimal("80")
+
+
+class ConsequenceRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.ConsequenceRule
+
+    scheme = factory.SubFactory(SchemeFactory)
+    kind = sc.ConsequenceRule.Kind.LAST
+    action = "yellow_card"
+    label = "黄牌警告"
+
+
+class _SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+        exclude = ("enterprise",)
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    subject_kind = "testing.enterprise"
+    subject_id = factory.LazyAttribute(lambda o: o.enterprise.pk)
+    subject_name = factory.LazyAttribute(lambda o: o.enterprise.name)
+    subject_type = "std"
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+
+
+class SheetFactory(_SubjectFactory):
+    class Meta:
+        model = sc.Sheet
+
+    round = factory.SubFactory(RoundFactory)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sc.Entry
+
+    sheet = factory.SubFactory(SheetFactory)
+    indicator = factory.SubFactory(IndicatorFactory, part__scheme=factory.SelfAttribute("...sheet.round.scheme"))
+
+
+class ResultFactory(_SubjectFactory):
+    class Meta:
+        model = sc.Result
+
+    scheme = factory.SubFactory(SchemeFactory)
+    total = Decimal("80.00")
+    rank = 1
+
+
+class ConsequenceFactory(_SubjectFactory):
+    class Meta:
+        model = sc.Consequence
+
+    rule = factory.SubFactory(ConsequenceRuleFactory)
+    result = factory.SubFactory(ResultFactory, scheme=factory.SelfAttribute("..rule.scheme"),
+                                enterprise=factory.SelfAttribute("..enterprise"))
+    year = factory.LazyAttribute(lambda o: o.rule.scheme.year)
+
+
+class ObjectionFactory(_SubjectFactory):
+    class Meta:
+        model = sc.Objection
+
+    entry = factory.SubFactory(EntryFactory, sheet__enterprise=factory.SelfAttribute("...enterprise"))
+    raised_by = factory.LazyAttribute(lambda o: officer(o.enterprise))
+    text = "材料漏计"
+    deadline = factory.LazyFunction(timezone.localdate)
+
 FACTORIES = {
+    sc.Scheme: SchemeFactory,
+    sc.Part: PartFactory,
+    sc.Indicator: IndicatorFactory,
+    sc.Target: TargetFactory,
+    sc.Round: RoundFactory,
+    sc.ScorerRule: ScorerRuleFactory,
+    sc.ClassRule: ClassRuleFactory,
+    sc.ConsequenceRule: ConsequenceRuleFactory,
+    sc.Sheet: SheetFactory,
+    sc.Entry: EntryFactory,
+    sc.Result: ResultFactory,
+    sc.Consequence: ConsequenceFactory,
+    sc.Objection: ObjectionFactory,
     Region: RegionFactory,
     RegionQuota: QuotaFactory,
     User: UserFactory,

@@ -35,6 +35,8 @@ from django.db import models
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
+from portal.core import registry
+
 from .roles import Role
 
 # A queryset keeps its own class (and its methods) through the scope's filters.
@@ -290,6 +292,40 @@ class Scope:
             return qs
         # NoticeQuerySet.published(); not imported here, which would tie scoping to the notices' models.
         return cast(QS, qs.published())  # type: ignore[attr-defined]
+
+    # -- the scorecard core (portal.scorecards) ----------------------------------------------------
+    def scorecard_subjects(self, qs: QS) -> QS:
+        """Rows about one scorecard subject (sheets, results, consequences, objections; they carry
+        ``subject_kind``, ``subject_id`` and ``region_path``): officials their subtree; operators, managers and
+        officers the subjects their app shows them (its adapter's ``subjects(viewer)``: their own, and those
+        they score)."""
+        if self.is_official:
+            return qs if self.is_everything else qs.filter(region_path__startswith=self.region_path)
+        if self.role not in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER, Role.ENTERPRISE):
+            return qs.none()
+        condition = Q(pk__in=[])
+        for adapter in registry.scorecard_subjects():
+            condition |= Q(subject_kind=adapter.key, subject_id__in=adapter.subjects(self.user).values("pk"))
+        return qs.filter(condition)
+
+    def scorecard_schemes(self, qs: QS) -> QS:
+        """Schemes: officials those of their region, above it (the rules they are scored by) and below it; the
+        others the schemes they have a score sheet in."""
+        if self.is_official:
+            codes = [c for c in (self.region_path or "").split(".") if c]
+            above = [".".join(codes[:i]) + "." for i in range(1, len(codes))]
+            return qs.filter(Q(region__path__startswith=self.region_path) | Q(region__path__in=above))
+        sheets = qs.model._meta.get_field("rounds").related_model._meta.get_field("sheets").related_model
+        return qs.filter(pk__in=self.scorecard_subjects(sheets._default_manager.all()).values("round__scheme_id"))
+
+    def scorecard_schemes_changeable(self, qs: QS) -> QS:
+        """The evaluating authority edits its schemes: officials of the scheme's region or above it."""
+        if not self.is_official:
+            return qs.none()
+        return qs.filter(region__path__startswith=self.region_path)
+
+    def may_edit_scheme(self, scheme: Any) -> bool:
+        return self.is_official and self.path_in_scope(scheme.region.path)
 
 
 def scope_for(user: Any) -> Scope:

@@ -17,6 +17,8 @@ here from its ``AppConfig.ready()``, as it registers its menus and panels in ``p
   portal's scoped view ``core:stored_file`` (``/files/<model label>/<pk>/``, portal.core.files): the rows a
   user may download (by default ``Model.objects.visible_to(user)``), the name the browser saves the file
   under, and its content type. MEDIA_ROOT is never served as such (docs/operations.md).
+- :func:`register_scorecard_subject`: a kind of subject the scorecard core (``portal.scorecards``) scores,
+  through its adapter (``portal.scorecards.adapters.SubjectAdapter``).
 """
 
 from collections.abc import Callable
@@ -142,3 +144,24 @@ def stored_file(label: str) -> StoredFile | None:
 
 def stored_files() -> list[StoredFile]:
     return [_stored_files[k] for k in sorted(_stored_files)]
+
+
+# -- scorecard subjects ------------------------------------------------------------------------------
+_scorecard_subjects: dict[str, Any] = {}
+
+
+def register_scorecard_subject(key: str, adapter: Any) -> None:
+    """``adapter``: a ``portal.scorecards.adapters.SubjectAdapter`` telling the scorecard core about one kind of
+    subject (a platform, a base): its rows, types, region, metrics, who scores and who objects. ``key`` names the
+    app ("platforms.platform") and is the schemes' ``kind``."""
+    if "." not in key:
+        raise ImproperlyConfigured(f"a scorecard subject's key names its app: {key!r}")
+    _scorecard_subjects[key] = adapter
+
+
+def scorecard_subject(key: str) -> Any | None:
+    return _scorecard_subjects.get(key)
+
+
+def scorecard_subjects() -> list[Any]:
+    return [_scorecard_subjects[k] for k in sorted(_scorecard_subjects)]
