@@ -7,7 +7,7 @@ from decimal import Decimal
 from portal.regions.models import Region
 
 from .credit_code import make_code
-from .models import Enterprise, Industry
+from .models import HONOUR_FLAGS, Enterprise, Honour, Industry
 from .standards import Classifier, current_standard
 
 WORDS = "华 瑞 通 达 海 鑫 盛 恒 泰 宏 远 博 联 创 新 科 锦 丰 源 诚 信 安 康 德 隆 昌 旺 顺 兴 福".split()
@@ -56,4 +56,10 @@ def build_enterprises(n: int, *, counties: list[Region] | None = None, seed: int
 def generate_enterprises(n: int, **kwargs) -> int:
     rows = build_enterprises(n, **kwargs)
     Enterprise.objects.bulk_create(rows, batch_size=5000)
+    # The flags are the honour records' cache: each flag set gets its record (granted on a day not known).
+    ids = dict(Enterprise.objects.filter(credit_code__in=[e.credit_code for e in rows if any(
+        getattr(e, f) for f in HONOUR_FLAGS.values())]).values_list("credit_code", "id"))
+    Honour.objects.bulk_create([Honour(enterprise_id=ids[e.credit_code], kind=kind, note="示例数据,认定日期未知")
+                                for e in rows for kind, flag in HONOUR_FLAGS.items() if getattr(e, flag)],
+                               batch_size=5000)
     return len(rows)
