@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.accounts.scoping import grant_object
+from portal.accounts.scoping import grant_object, within
 from portal.enterprises.credit_code import make_code
 from portal.enterprises.models import HONOUR_FLAGS, Enterprise, Honour, HonourKind, HonourLevel
 from portal.regions.models import Region
@@ -39,7 +39,7 @@ def _platforms(nantong: Region) -> list[Platform]:
     rows += [Platform(name=f"{c.name}中小企业综合服务平台", kind=PlatformKind.COUNTY, region=c,
                       operator_name=f"{c.name}中小企业服务中心") for c in counties]
     Platform.objects.bulk_create(rows)
-    platforms = list(Platform.objects.filter(region__path__startswith=nantong.path).order_by("id"))
+    platforms = list(within(Platform.objects.all(), nantong).order_by("id"))
     OperatorTerm.objects.bulk_create([OperatorTerm(platform=p, operator_name=p.operator_name,
                                                    started_on=date(2021, 1, 1)) for p in platforms])
     return platforms
@@ -106,10 +106,10 @@ def _honours(records: list, rng: random.Random, today: date) -> None:
 def load(*, users: dict) -> None:
     nantong = Region.objects.get(code="320600")
     today = timezone.localdate()
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - demo data, reproducible
     platforms = _platforms(nantong)
     city = platforms[0]
-    enterprises = list(Enterprise.objects.filter(region_path__startswith=nantong.path).only(
+    enterprises = list(within(Enterprise.objects.all(), nantong).only(
         "id", "credit_code", "name", "region_path"))
     if enterprises:
         records = _records(platforms, enterprises, today, rng)

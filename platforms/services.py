@@ -392,7 +392,7 @@ def create_platform_system(*, platform: Platform, name: str) -> tuple[User, Toke
     UnicodeUsernameValidator()(name)
     user = User.objects.filter(username__iexact=name).first()
     if user is None:
-        user = User(username=name, full_name=_("%(p)s数据接口") % {"p": platform.name}[:150],
+        user = User(username=name, full_name=(_("%(p)s数据接口") % {"p": platform.name})[:150],
                     role=Role.PLATFORM_OPERATOR)
         user.set_unusable_password()
         user.save()
