@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -349,3 +350,15 @@ def test_list_and_dashboard_queries_are_bounded(world, login, django_assert_max_
         assert client.get(reverse("platforms:dashboard")).status_code == 200
     with django_assert_max_num_queries(18):
         assert client.get(reverse("platforms:detail", args=[world.platform.pk])).status_code == 200
+
+
+def test_the_command_prints_a_working_token_and_rotates_it(world):
+    out = io.StringIO()
+    call_command("create_platform_system", "haian-sys", "--platform", str(world.platform.pk), stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = reverse("platforms_api:service-records", args=[world.platform.pk])
+    assert client.post(url, {"items": [_item(world.e_haian, "C-1")]}, format="json").status_code == 200
+    call_command("create_platform_system", "haian-sys", "--platform", str(world.platform.pk), stdout=io.StringIO())
+    assert client.post(url, {"items": [_item(world.e_haian, "C-1")]}, format="json").status_code == 401
