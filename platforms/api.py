@@ -58,12 +58,12 @@ class PushSummarySerializer(serializers.Serializer):
     results = ItemResultSerializer(many=True, help_text="每条的结果,顺序与 items 相同")
 
 
-class ErrorSerializer(serializers.Serializer):
+class PushErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
-class NotFoundSerializer(serializers.Serializer):
+class PushNotFoundSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
@@ -90,8 +90,8 @@ class ServiceRecordPushView(PortalAPIMixin, generics.GenericAPIView):
                      "dry_run=true 时只校验不写入。路径中的平台须为调用者可维护的平台,否则 404。"),
         request=PushRequestSerializer,
         responses={200: PushSummarySerializer,
-                   400: OpenApiResponse(ErrorSerializer, description="请求格式不正确,未处理任何条目"),
-                   404: OpenApiResponse(NotFoundSerializer, description="平台不存在或无权维护")},
+                   400: OpenApiResponse(PushErrorSerializer, description="请求格式不正确,未处理任何条目"),
+                   404: OpenApiResponse(PushNotFoundSerializer, description="平台不存在或无权维护")},
         examples=[OpenApiExample("推送", value={"dry_run": False, "items": [EXAMPLE]}, request_only=True)],
     )
     def post(self, request, pk: int, *args, **kwargs):

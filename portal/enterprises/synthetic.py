@@ -57,9 +57,8 @@ def generate_enterprises(n: int, **kwargs) -> int:
     rows = build_enterprises(n, **kwargs)
     Enterprise.objects.bulk_create(rows, batch_size=5000)
     # The flags are the honour records' cache: each flag set gets its record (granted on a day not known).
-    ids = dict(Enterprise.objects.filter(credit_code__in=[e.credit_code for e in rows if any(
-        getattr(e, f) for f in HONOUR_FLAGS.values())]).values_list("credit_code", "id"))
-    Honour.objects.bulk_create([Honour(enterprise_id=ids[e.credit_code], kind=kind, note="示例数据,认定日期未知")
+    # bulk_create set the ids (PostgreSQL and SQLite return them).
+    Honour.objects.bulk_create([Honour(enterprise_id=e.pk, kind=kind, note="示例数据,认定日期未知")
                                 for e in rows for kind, flag in HONOUR_FLAGS.items() if getattr(e, flag)],
                                batch_size=5000)
     return len(rows)
