@@ -10,8 +10,9 @@ class PlatformsConfig(AppConfig):
         from portal.accounts.roles import Role
         from portal.core import registry
 
-        from . import demo
+        from . import demo, panels
         from .models import Platform
 
         registry.register_demo("platforms", demo.load, order=20)
         registry.register_grantable(Platform, role=Role.PLATFORM_OPERATOR)
+        panels.register()

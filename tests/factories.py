@@ -27,14 +27,22 @@ from monitoring.models import (
     UnlockRequest,
 )
 from monitoring.reminders.models import Chase
-from platforms.models import Platform, PlatformKind
+from platforms.models import Activity, OperatorTerm, Platform, PlatformKind, Recognition, ServiceRecord
 from portal.accounts.models import AddressLockout, EnterpriseRegistration, Role, User, UserSession
 from portal.audit.models import AuditEntry
 from portal.bulletins.models import Bulletin
 from portal.bulletins.workbook import workbook as bulletin_workbook
 from portal.core import registry
 from portal.enterprises.credit_code import make_code
-from portal.enterprises.models import Enterprise, Industry, SizeClass, SizeStandard, SizeThreshold
+from portal.enterprises.models import (
+    Enterprise,
+    Honour,
+    HonourKind,
+    Industry,
+    SizeClass,
+    SizeStandard,
+    SizeThreshold,
+)
 from portal.enterprises.standards import Classifier, current_standard
 from portal.notices.models import Notice, NoticeKind
 from portal.notifications.models import Channel, Delivery, Notification, Preference, TaskRun
@@ -175,6 +183,58 @@ class PlatformFactory(factory.django.DjangoModelFactory):
     kind = PlatformKind.COUNTY
     region = factory.LazyFunction(county)
     operator_name = "运营单位"
+
+
+class HonourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Honour
+
+    enterprise = factory.SubFactory("tests.factories.EnterpriseFactory")
+    kind = HonourKind.SPECIALIZED
+    level = "provincial"
+    granted_on = date(2025, 6, 1)
+
+
+class RecognitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recognition
+
+    platform = factory.SubFactory(PlatformFactory)
+    level = "provincial"
+    recognised_by = "江苏省工业和信息化厅"
+    granted_on = date(2025, 1, 1)
+    valid_until = date(2028, 1, 1)
+
+
+class OperatorTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OperatorTerm
+
+    platform = factory.SubFactory(PlatformFactory)
+    operator_name = "运营单位"
+    started_on = date(2022, 1, 1)
+
+
+class ServiceRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceRecord
+
+    platform = factory.SubFactory(PlatformFactory)
+    credit_code = factory.LazyFunction(lambda: next_credit_code())
+    enterprise_name = factory.Sequence(lambda n: f"服务对象{n}有限公司")
+    area = "testing"
+    served_on = factory.LazyFunction(timezone.localdate)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    platform = factory.SubFactory(PlatformFactory)
+    kind = "news"
+    happened_on = factory.LazyFunction(timezone.localdate)
+    title = factory.Sequence(lambda n: f"平台活动{n}")
+    link = "https://example.cn/news/1"
 
 
 class StartupBaseFactory(factory.django.DjangoModelFactory):
@@ -712,4 +772,9 @@ FACTORIES = {
     Campaign: CampaignFactory,
     Invitation: InvitationFactory,
     Response: ResponseFactory,
+    Honour: HonourFactory,
+    Recognition: RecognitionFactory,
+    OperatorTerm: OperatorTermFactory,
+    ServiceRecord: ServiceRecordFactory,
+    Activity: ActivityFactory,
 }

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
 
 from portal.core import registry
 
@@ -173,6 +173,20 @@ class Scope:
     def may_see_schedule(self) -> bool:
         """The jobs page: province staff and the system administrator (who edits the schedule in the admin)."""
         return self.role == Role.SYSTEM_ADMIN or (self.is_official and self.is_province)
+
+    def may_manage_honours(self, enterprise: Any) -> bool:
+        """Record or revoke an enterprise's dated honours: an official whose subtree holds the enterprise."""
+        return self.is_official and self.path_in_scope(enterprise.region_path)
+
+    def compiled_paths(self, model: Any) -> list[str]:
+        """Region paths of ``model``'s objects this operator reads to compile them (``Granted(compiles=...)``)."""
+        rule = tenancy_of(model)
+        return rule.compiled_paths(self, model) if isinstance(rule, Granted) else []
+
+    def may_compile(self, model: Any, region: Any) -> bool:
+        """Compile and score the objects of ``model`` in ``region`` for the level above: the operator of a
+        compiling object (the city platform) over that region. Platforms ask ``may_compile_platforms``."""
+        return region is not None and any(region.path.startswith(p) for p in self.compiled_paths(model))
 
     def may_decide_registration(self, registration: Any) -> bool:
         """Only the official of the registration's own county decides it."""
@@ -462,22 +476,47 @@ class InRegion(Rule):
 
 
 class Granted(Rule):
-    """Objects granted to operators/managers (django-guardian); officials read them by region."""
+    """Objects granted to operators/managers (django-guardian); officials read them by region.
 
-    def __init__(self, perm: str, path: str = "region__path") -> None:
+    ``compiles``: a filter naming the granted objects whose holder also *reads* (never changes) every object of
+    the same model in that object's region subtree — the city platform's operator compiles and scores its
+    city's cluster and county platforms (seed 001 四.1). ``Scope.compiled_paths`` / ``may_compile`` ask it.
+    """
+
+    def __init__(self, perm: str, path: str = "region__path", *, compiles: dict | None = None) -> None:
         self.perm = perm
         self.path = path
+        self.compiles = compiles
 
-    def view(self, scope: Scope, qs: QS) -> QS:
-        if scope.is_official:
-            return qs.filter(**{f"{self.path}__startswith": scope.region_path})
+    def granted(self, scope: Scope, qs: QS) -> QS:
         if scope.role in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
             # guardian filters ``klass`` itself: the queryset keeps its class, the stub says plain QuerySet
             return cast(QS, get_objects_for_user(scope.user, self.perm, klass=qs, accept_global_perms=False))
         return qs.none()
 
+    def compiled_paths(self, scope: Scope, model: Any) -> list[str]:
+        """The region paths whose objects ``scope`` reads to compile them (empty for most users)."""
+        if not self.compiles or scope.role not in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
+            return []
+        granted = self.granted(scope, model._default_manager.all()).filter(**self.compiles)
+        return sorted(set(granted.values_list(self.path, flat=True)))
+
+    def view(self, scope: Scope, qs: QS) -> QS:
+        if scope.is_official:
+            return qs.filter(**{f"{self.path}__startswith": scope.region_path})
+        granted = self.granted(scope, qs)
+        paths = self.compiled_paths(scope, qs.model)
+        if not paths:
+            return granted
+        condition = Q(pk__in=granted.values("pk"))
+        for prefix in paths:
+            condition |= Q(**{f"{self.path}__startswith": prefix})
+        return qs.filter(condition)
+
     def change(self, scope: Scope, qs: QS) -> QS:
-        return self.view(scope, qs)  # officials of the region, and the operator/manager granted it
+        if scope.is_official:
+            return self.view(scope, qs)
+        return self.granted(scope, qs)  # the operator/manager granted it; compiling reads only
 
 
 class Owned(Rule):
@@ -620,3 +659,9 @@ def granted_rows(user: Any, model: Any) -> QuerySet:
 
 def is_granted(user: Any, obj: Any) -> bool:
     return granted_rows(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def grantees(obj: Any) -> QuerySet:
+    """The users an object is granted to (its operators or managers), to notify them."""
+    return cast(QuerySet, get_users_with_perms(obj, only_with_perms_in=[f"view_{obj._meta.model_name}"],
+                                               with_group_users=False))

@@ -10,7 +10,7 @@ from portal.core.forms import ScopedForm
 from portal.core.uploads import XLSX, UploadField
 
 from .credit_code import normalise, validate_credit_code
-from .models import Enterprise, SizeClass
+from .models import Enterprise, HonourKind, HonourLevel, SizeClass
 from .selectors import HONOUR_FILTERS, EnterpriseFilter
 from .services import EDITABLE_FIELDS, OFFICER_FIELDS
 
@@ -163,3 +163,14 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].row_limits = {0: settings.ENTERPRISE_IMPORT_MAX_ROWS}
+
+
+class HonourForm(forms.Form):
+    """An official records a dated honour (认定) of the enterprise."""
+
+    kind = forms.ChoiceField(label=_("荣誉类别"), choices=HonourKind.choices)
+    level = forms.ChoiceField(label=_("认定层级"), choices=[("", _("未注明")), *HonourLevel.choices], required=False)
+    granted_on = forms.DateField(label=_("认定日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("不知道日期可留空,显示为“日期未知”,不计入服务成效"))
+    document_no = forms.CharField(label=_("认定文号"), max_length=100, required=False)
+    expires_on = forms.DateField(label=_("有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.scoping import InRegion, Public, ScopedQuerySet
+from portal.accounts.scoping import InRegion, Public, ScopedQuerySet, Through
 
 
 class SizeClass(models.TextChoices):
@@ -188,3 +188,65 @@ class Enterprise(models.Model):
 
 
 HONOUR_FIELDS = ("is_specialized", "is_little_giant", "is_single_champion", "is_high_tech")
+
+
+class HonourKind(models.TextChoices):
+    SPECIALIZED = "specialized", _("专精特新中小企业")
+    LITTLE_GIANT = "little_giant", _("专精特新“小巨人”")
+    SINGLE_CHAMPION = "single_champion", _("制造业单项冠军")
+    HIGH_TECH = "high_tech", _("高新技术企业")
+
+
+class HonourLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
+
+
+# Each kind of honour and the registry flag it keeps (a cache of the records, kept by the honour services).
+HONOUR_FLAGS: dict[str, str] = {
+    HonourKind.SPECIALIZED: "is_specialized",
+    HonourKind.LITTLE_GIANT: "is_little_giant",
+    HonourKind.SINGLE_CHAMPION: "is_single_champion",
+    HonourKind.HIGH_TECH: "is_high_tech",
+}
+
+
+class HonourQuerySet(ScopedQuerySet):
+    def current(self):
+        """Honours held now: not revoked."""
+        return self.filter(revoked_on__isnull=True)
+
+
+class Honour(models.Model):
+    """A dated honour of an enterprise (专精特新, 小巨人, 单项冠军, 高新技术企业): who granted it at what
+    level, when, under which document. The registry's flags (``is_specialized``...) are derived from these
+    records: an enterprise holds a flag while it has an honour of the kind that is not revoked."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="honour_records")
+    kind = models.CharField(_("荣誉类别"), max_length=20, choices=HonourKind.choices)
+    level = models.CharField(_("认定层级"), max_length=12, choices=HonourLevel.choices, blank=True)
+    # Null: granted on a day nobody recorded (flags set before honours were dated) — shown as 日期未知.
+    granted_on = models.DateField(_("认定日期"), null=True, blank=True)
+    document_no = models.CharField(_("认定文号"), max_length=100, blank=True)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    tenancy = Through("enterprise")
+    objects = HonourQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("荣誉认定")
+        verbose_name_plural = _("荣誉认定")
+        ordering = ["enterprise", "kind", "granted_on"]
+        indexes = [models.Index(fields=["kind", "granted_on"], name="honour_kind_granted")]
+        constraints = [
+            models.CheckConstraint(condition=Q(revoked_on__isnull=True) | Q(granted_on__isnull=True)
+                                   | Q(revoked_on__gte=models.F("granted_on")), name="honour_revoked_after_granted"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.get_kind_display()}"

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,7 @@ from portal.accounts.scoping import scope_for, within
 from portal.audit.models import AuditEntry
 from portal.regions.models import Region
 
-from .models import HONOUR_FIELDS, Enterprise, Industry, SizeClass, SizeThreshold
+from .models import HONOUR_FIELDS, Enterprise, Honour, Industry, SizeClass, SizeThreshold
 from .standards import current_standard, finer_industries
 
 # The honours a list can be filtered by: the model's flags plus 规上.
@@ -187,3 +187,35 @@ def registry_counts(*, user: User) -> dict:
 
 def import_template_regions(*, user: User) -> Any:
     return county_choices(user=user)
+
+
+def honours_granted(*, enterprise_ids: Any = None, kinds: Any, after: Any = None, before: Any = None,
+                    credit_code: Any = None) -> Any:
+    """Dated honours of ``kinds`` granted to ``enterprise_ids`` (a list or a subquery; or the enterprise of
+    ``credit_code``) within (after, before]
+    — honours without a date never count. Not revoked by the end of the window. A queryset, so a caller joins
+    it set-based (the service platforms' results: honours granted after an enterprise was first served)."""
+    qs = Honour.objects.filter(kind__in=list(kinds), granted_on__isnull=False)
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=enterprise_ids)
+    if credit_code is not None:  # a value or an OuterRef: the enterprise by its code (records keep the code)
+        qs = qs.filter(enterprise__credit_code=credit_code)
+    if after is not None:
+        qs = qs.filter(granted_on__gt=after)
+    if before is not None:
+        qs = qs.filter(granted_on__lte=before)
+        qs = qs.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=before))
+    return qs
+
+
+def enterprise_honours(*, user: Any, enterprise: Enterprise) -> list:
+    """The enterprise's honour records (current first, then revoked), as the registry page lists them."""
+    return list(Honour.objects.visible_to(user).filter(enterprise=enterprise)
+                .order_by(F("revoked_on").desc(nulls_first=True), "kind", F("granted_on").desc(nulls_last=True)))
+
+
+def honour_for_change(*, user: Any, enterprise: Enterprise, pk: int) -> Honour | None:
+    """One honour record of ``enterprise`` that ``user`` may revoke (an official over it), else None."""
+    if not scope_for(user).may_manage_honours(enterprise):
+        return None
+    return Honour.objects.visible_to(user).filter(enterprise=enterprise, pk=pk).select_related("enterprise").first()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
@@ -21,7 +22,7 @@ from portal.notifications.models import TaskRun
 from portal.regions.models import Region, RegionLevel
 
 from .credit_code import validate_credit_code
-from .models import HONOUR_FIELDS, Enterprise, Industry
+from .models import HONOUR_FIELDS, HONOUR_FLAGS, Enterprise, Honour, HonourKind, Industry
 from .selectors import category_labels
 from .standards import Classifier, UnknownCategory, current_standard, finer_industries
 
@@ -118,6 +119,7 @@ def create_enterprise(*, actor: Any, data: dict) -> Enterprise:
     _apply(enterprise, data, Classifier(current_standard()))
     enterprise.full_clean(exclude=["size_standard"])
     enterprise.save()
+    sync_honour_records([(enterprise, {})])
     audit.record(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -145,6 +147,7 @@ def update_enterprise(*, actor: Any, enterprise: Enterprise, data: dict) -> Ente
     _apply(enterprise, data, Classifier(current_standard()))
     enterprise.full_clean(exclude=["size_standard"])
     enterprise.save()
+    sync_honour_records([(enterprise, before)])
     changes = audit.diff(before, audit.snapshot(enterprise, AUDITED_FIELDS))
     if changes:
         audit.record(
@@ -487,6 +490,8 @@ def _save_import(actor: Any, to_create: list, to_update: list) -> None:
             [e for e, _c in to_update], [*EDITABLE_FIELDS, "size_class", "size_standard", "region_path"],
             batch_size=2000,
         )
+        sync_honour_records([(e, {}) for e, _c in to_create]
+                            + [(e, {k: old for k, (old, _new) in c.items()}) for e, c in to_update])
         audit_rows = [_audit_row(actor, AuditEntry.Action.BULK_CREATE, e, c, note=_("批量导入"))
                       for e, c in to_create]
         audit_rows += [_audit_row(actor, AuditEntry.Action.BULK_UPDATE, e, c, note=_("批量导入"))
@@ -529,3 +534,95 @@ def write_import_template(fileobj: Any, *, regions: Any=None) -> None:
             ref.write_string(r, 5, labels.get(ind.size_category, ind.size_category))
     ref.set_column(0, 5, 18)
     wb.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dated honours: the records, and the registry flags kept as their cache
+# ---------------------------------------------------------------------------------------------
+
+FLAG_KINDS = {flag: kind for kind, flag in HONOUR_FLAGS.items()}
+
+
+def sync_honour_records(changed: list[tuple[Enterprise, dict]]) -> None:
+    """Records for flags an official ticked or cleared on the form or in the import (the flags are the
+    records' cache, so a tick is an honour granted on a day nobody typed, a cleared flag revokes today).
+
+    ``changed``: each saved enterprise with its flags before the change (``{}`` for a new one; a flag absent
+    from the dict was unchanged, unless the dict is empty). Three queries whatever the number."""
+    wanted: list[Honour] = []
+    revoke: list[tuple[int, str]] = []
+    for enterprise, before in changed:
+        for flag, kind in FLAG_KINDS.items():
+            now = bool(getattr(enterprise, flag))
+            was = bool(before.get(flag, now if before else False))
+            if now and not was:
+                wanted.append(Honour(enterprise_id=enterprise.pk, kind=kind, note=_("登记时标记,认定日期未知")))
+            elif was and not now:
+                revoke.append((enterprise.pk, kind))
+    if wanted:
+        held = set(Honour.objects.current().filter(enterprise_id__in={h.enterprise_id for h in wanted})
+                   .values_list("enterprise_id", "kind"))
+        Honour.objects.bulk_create([h for h in wanted if (h.enterprise_id, h.kind) not in held], batch_size=2000)
+    if revoke:
+        today = timezone.localdate()
+        for kind in {k for _e, k in revoke}:
+            Honour.objects.current().filter(kind=kind, enterprise_id__in=[e for e, k in revoke if k == kind]) \
+                .update(revoked_on=today)
+
+
+def _honour_snapshot(honour: Honour) -> dict:
+    return audit.snapshot(honour, ("kind", "level", "granted_on", "document_no", "expires_on", "revoked_on"))
+
+
+def _refresh_flag(enterprise: Enterprise, kind: str) -> None:
+    flag = HONOUR_FLAGS[kind]
+    held = Honour.objects.current().filter(enterprise=enterprise, kind=kind).exists()
+    if getattr(enterprise, flag) != held:
+        setattr(enterprise, flag, held)
+        Enterprise.objects.filter(pk=enterprise.pk).update(**{flag: held})
+
+
+def _check_may_manage_honours(actor: Any, enterprise: Enterprise) -> None:
+    if not scope_for(actor).may_manage_honours(enterprise):
+        raise PermissionDenied(_("无权维护该企业的荣誉认定。"))
+
+
+@transaction.atomic
+def grant_honour(*, actor: Any, enterprise: Enterprise, kind: str, level: str = "", granted_on: date | None,
+                 document_no: str = "", expires_on: date | None = None) -> Honour:
+    """Record an honour granted to ``enterprise`` (an official over its region); its flag follows."""
+    _check_may_manage_honours(actor, enterprise)
+    if kind not in HonourKind.values:
+        raise ValidationError({"kind": _("请选择荣誉类别。")})
+    if granted_on is not None and granted_on > timezone.localdate():
+        raise ValidationError({"granted_on": _("认定日期不能晚于今天。")})
+    if expires_on is not None and granted_on is not None and expires_on < granted_on:
+        raise ValidationError({"expires_on": _("有效期不能早于认定日期。")})
+    honour = Honour(enterprise=enterprise, kind=kind, level=level, granted_on=granted_on,
+                    document_no=document_no.strip(), expires_on=expires_on)
+    honour.full_clean()
+    honour.save()
+    _refresh_flag(enterprise, kind)
+    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=honour, enterprise_id=enterprise.pk,
+                 region_path=enterprise.region_path, changes=audit.diff({}, _honour_snapshot(honour)))
+    return honour
+
+
+@transaction.atomic
+def revoke_honour(*, actor: Any, honour: Honour, revoked_on: date | None = None, reason: str = "") -> Honour:
+    """Revoke an honour (撤销) from a day; the enterprise's flag follows."""
+    enterprise = honour.enterprise
+    _check_may_manage_honours(actor, enterprise)
+    if honour.revoked_on is not None:
+        raise ValidationError(_("该荣誉已撤销。"))
+    revoked_on = revoked_on or timezone.localdate()
+    if honour.granted_on is not None and revoked_on < honour.granted_on:
+        raise ValidationError({"revoked_on": _("撤销日期不能早于认定日期。")})
+    before = _honour_snapshot(honour)
+    honour.revoked_on = revoked_on
+    honour.save(update_fields=["revoked_on"])
+    _refresh_flag(enterprise, honour.kind)
+    audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=honour, enterprise_id=enterprise.pk,
+                 region_path=enterprise.region_path, changes=audit.diff(before, _honour_snapshot(honour)),
+                 note=reason[:200])
+    return honour

@@ -13,7 +13,7 @@ from functools import cache
 from portal.regions.models import Region
 
 from .credit_code import make_code
-from .models import Enterprise, Industry, SizeClass
+from .models import HONOUR_FLAGS, Enterprise, Honour, Industry, SizeClass
 from .standards import DATA_DIR, Classifier, current_standard
 
 WORDS = "华 瑞 通 达 海 鑫 盛 恒 泰 宏 远 博 联 创 新 科 锦 丰 源 诚 信 安 康 德 隆 昌 旺 顺 兴 福 嘉 晟 润 力 辰 明".split()
@@ -107,4 +107,9 @@ def build_enterprises(n: int, *, counties: list[Region] | None = None, seed: int
 def generate_enterprises(n: int, **kwargs) -> int:
     rows = build_enterprises(n, **kwargs)
     Enterprise.objects.bulk_create(rows, batch_size=5000)
+    # The flags are the honour records' cache: each flag set gets its record (granted on a day not known).
+    # bulk_create set the ids (PostgreSQL and SQLite return them).
+    Honour.objects.bulk_create([Honour(enterprise_id=e.pk, kind=kind, note="示例数据,认定日期未知")
+                                for e in rows for kind, flag in HONOUR_FLAGS.items() if getattr(e, flag)],
+                               batch_size=5000)
     return len(rows)

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/account/", views.account_create, name="account_create"),
+    path("<int:pk>/honours/", views.honour_add, name="honour_add"),
+    path("<int:pk>/honours/<int:honour_pk>/revoke/", views.honour_revoke, name="honour_revoke"),
 ]

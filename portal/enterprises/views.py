@@ -12,12 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.accounts import services as account_services
+from portal.accounts.scoping import scope_for
 from portal.core import jobs
+from portal.core.exceptions import attempt
 from portal.core.forms import apply_errors
 from portal.core.job_views import import_job_views
 
 from . import selectors, services
-from .forms import AccountForm, ContactForm, EnterpriseForm, FilterForm, ImportForm
+from .forms import AccountForm, ContactForm, EnterpriseForm, FilterForm, HonourForm, ImportForm
 
 PAGE_SIZE = 30
 MAX_SHOWN_ERRORS = 500
@@ -60,9 +62,13 @@ def my_enterprise(request):
     return redirect("enterprises:detail", pk=pk)
 
 
-def _detail(request, enterprise, account_form=None, status=200):
+def _detail(request, enterprise, account_form=None, status=200, honour_form=None):
     is_official = selectors.registry_role(user=request.user) == "official"
+    may_manage_honours = scope_for(request.user).may_manage_honours(enterprise)
     context = {
+        "honours": selectors.enterprise_honours(user=request.user, enterprise=enterprise),
+        "may_manage_honours": may_manage_honours,
+        "honour_form": honour_form or (HonourForm(prefix="honour") if may_manage_honours else None),
         "enterprise": enterprise,
         "basis": selectors.size_basis(enterprise),
         "is_official": is_official,
@@ -185,3 +191,38 @@ def import_template(request):
     filename = _("企业名录导入模板") + ".xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"enterprises.xlsx\"; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+def honour_add(request, pk: int):
+    enterprise = selectors.enterprise_for_view(user=request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    if not scope_for(request.user).may_manage_honours(enterprise):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = HonourForm(request.POST, prefix="honour")
+    if form.is_valid():
+        try:
+            services.grant_honour(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记荣誉认定。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return _detail(request, enterprise, honour_form=form, status=400)
+
+
+@login_required
+def honour_revoke(request, pk: int, honour_pk: int):
+    enterprise = selectors.enterprise_for_view(user=request.user, pk=pk)
+    honour = selectors.honour_for_change(user=request.user, enterprise=enterprise, pk=honour_pk) if enterprise else None
+    if honour is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    attempt(request, lambda: services.revoke_honour(actor=request.user, honour=honour,
+                                                     reason=request.POST.get("reason", "")[:200]),
+            success=_("已撤销该荣誉认定。"))
+    return redirect("enterprises:detail", pk=enterprise.pk)

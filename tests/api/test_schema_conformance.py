@@ -63,6 +63,12 @@ CONFIG = schemathesis.Config.from_dict({
         "include-path-regex": "^/api/v1/filings/",
         "phases": {"coverage": {"enabled": False}},
         "generation": {"max-examples": POST_EXAMPLES},
+    }, {
+        # A platform's service records: batches of up to 1,000 items of seven fields.
+        "include-method": "POST",
+        "include-path-regex": "^/api/v1/platforms/",
+        "phases": {"coverage": {"enabled": False}},
+        "generation": {"max-examples": EXAMPLES},
     }],
 })
 

@@ -179,6 +179,7 @@ def test_a_tracked_run_is_seen_by_its_owner_only(world):
 
 # -- the default schedule -----------------------------------------------------------------------------------
 def test_the_default_schedule_is_seeded_and_names_real_tasks(db):
+    app.loader.import_default_modules()  # every app's tasks module, as a worker loads them at start
     schedule = {t.name: t for t in PeriodicTask.objects.select_related("crontab")}
     assert {"报告期自动锁定", "企业催报提醒", "县级待审核提醒", "县级未上报提醒", "退回报表再次提醒", "季度通报生成",
             "消息补发"} <= set(schedule)

@@ -15,10 +15,10 @@ EXPECTED = {
     "anonymous": ["core:dashboard"],
     "enterprise": ["core:dashboard", "monitoring:my_filings", "questionnaires:pending", "enterprises:mine"],
     "county": ["core:dashboard", "monitoring:review_queue", "monitoring:status", "monitoring:analysis",
-               "enterprises:list", "bulletins:list"],
+               "enterprises:list", "bulletins:list", "platforms:dashboard"],
     "province": ["core:dashboard", "monitoring:review_queue", "monitoring:status", "monitoring:analysis",
-                 "enterprises:list", "bulletins:list"],
-    "platform_operator": ["core:dashboard"],
+                 "enterprises:list", "bulletins:list", "platforms:dashboard"],
+    "platform_operator": ["core:dashboard", "platforms:dashboard"],
     "system_admin": ["core:dashboard"],
     "no_role": ["core:dashboard"],
 }
