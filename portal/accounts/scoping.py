@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
 
 from .roles import Role
 
@@ -171,6 +171,28 @@ class Scope:
     def may_see_schedule(self) -> bool:
         """The jobs page: province staff and the system administrator (who edits the schedule in the admin)."""
         return self.role == Role.SYSTEM_ADMIN or (self.is_official and self.is_province)
+
+    # -- startup bases (incubators) ---------------------------------------------------------------
+    def may_manage_bases(self) -> bool:
+        """Keep the registry of startup bases (level, status and its history): the city or the province."""
+        return self.is_official and self.region_level in (PROVINCE, CITY)
+
+    def may_set_county_targets(self, region: Any) -> bool:
+        """Set a county's yearly base targets (附表一): an official of the city (or province) above it."""
+        return self.may_manage_bases and region is not None and region.path != self.region_path \
+            and self.region_in_scope(region)
+
+    def may_set_base_targets(self, base: Any) -> bool:
+        """Set a base's yearly targets: the county bureau of the base's county."""
+        return self.is_county and self.region_in_scope(base.region)
+
+    def may_file_self_check(self, base: Any) -> bool:
+        """File a base's self-check (自查表) to the city: the county bureau of the base's county."""
+        return self.is_county and self.region_in_scope(base.region)
+
+    def may_record_visit(self, base: Any) -> bool:
+        """Record a supervision visit (每旬督查) at a base: the county bureau of the base's county."""
+        return self.is_county and self.region_in_scope(base.region)
 
     def may_decide_registration(self, registration: Any) -> bool:
         """Only the official of the registration's own county decides it."""
@@ -393,16 +415,27 @@ class InRegion(Rule):
 
 
 class Granted(Rule):
-    """Objects granted to operators/managers (django-guardian); officials read them by region."""
+    """Objects granted to operators/managers (django-guardian); officials read them by region.
 
-    def __init__(self, perm: str, path: str = "region__path") -> None:
+    ``via``: the rows belong to a granted object (a base's tenants, targets, visits): the foreign key to it.
+    Officials read them by ``path`` (through the relation, e.g. ``base__region__path``, or a copied path);
+    operators/managers read the rows whose ``via`` object is granted to them. A row whose ``via`` is empty
+    (a county's own target) is read by officials only.
+    """
+
+    def __init__(self, perm: str, path: str = "region__path", *, via: str | None = None) -> None:
         self.perm = perm
         self.path = path
+        self.via = via
 
     def view(self, scope: Scope, qs: QS) -> QS:
         if scope.is_official:
             return qs.filter(**{f"{self.path}__startswith": scope.region_path})
         if scope.role in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
+            if self.via:
+                parent = qs.model._meta.get_field(self.via).related_model
+                granted = get_objects_for_user(scope.user, self.perm, klass=parent, accept_global_perms=False)
+                return qs.filter(**{f"{self.via}__in": granted.values("pk")})
             # guardian filters ``klass`` itself: the queryset keeps its class, the stub says plain QuerySet
             return cast(QS, get_objects_for_user(scope.user, self.perm, klass=qs, accept_global_perms=False))
         return qs.none()
@@ -547,6 +580,11 @@ def granted_rows(user: Any, model: Any) -> QuerySet:
     """The rows of ``model`` granted to ``user`` (their own grants, never through a global permission)."""
     return get_objects_for_user(user, f"{model._meta.app_label}.view_{model._meta.model_name}",
                                 klass=model, accept_global_perms=False)
+
+
+def granted_users(obj: Any) -> QuerySet:
+    """The users ``obj`` is granted to (its operators/managers, by their own grants): whom its reminders reach."""
+    return get_users_with_perms(obj, only_with_perms_in=[f"view_{obj._meta.model_name}"], with_group_users=False)
 
 
 def is_granted(user: Any, obj: Any) -> bool:

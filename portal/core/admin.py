@@ -89,6 +89,7 @@ SCHEDULABLE_TASKS = {
     "monitoring.tasks.remind_returned_filings": _("退回报表再次提醒"),
     "monitoring.tasks.purge_idempotency_records": _("清理过期的接口幂等记录"),
     "portal.notifications.tasks.queue_stalled_deliveries": _("消息补发"),
+    "incubators.tasks.remind_self_checks": _("创业基地自查表提醒"),
 }
 
 

@@ -78,6 +78,7 @@ HOME_TILES = (
     Tile(_("运行分析"), _("主要指标汇总、同比环比和景气指数"), "monitoring:analysis"),
     Tile(_("企业名录"), _("监测企业的查询、维护和导入"), "enterprises:list"),
     Tile(_("通报"), _("季度报送情况通报"), "bulletins:list"),
+    Tile(_("创业基地"), _("小企业创业基地的目标、入孵企业、自查和督查"), "incubators:list"),
 )
 
 
