@@ -49,7 +49,7 @@ def compute_all(base_ids: list[int], year: int, upto_month: int,
     out: dict[str, dict[int, Any]] = {}
     tenants = Tenant.objects.filter(base_id__in=ids)
     if "tenants" in metrics or "graduates" in metrics:
-        counts = {r["base_id"]: r for r in tenants.values("base_id").annotate(
+        counts: dict[int, Any] = {r["base_id"]: r for r in tenants.values("base_id").annotate(
             present=Count("id", filter=Q(entered_on__lte=end) & (Q(exited_on__isnull=True) | Q(exited_on__gt=end))),
             graduated=Count("id", filter=Q(graduated_on__gte=date(year, 1, 1), graduated_on__lte=end)))}
         out["tenants"] = {b: counts.get(b, {}).get("present", 0) for b in ids}

@@ -132,7 +132,9 @@ def save_tenant(*, actor: Any, base: StartupBase, credit_code: str, name: str, e
     if not name:
         raise ValidationError({"name": _("请填写企业名称。")})
     with transaction.atomic():
-        clash = Tenant.objects.filter(base=base, credit_code=code).exclude(pk=getattr(tenant, "pk", None))
+        clash = Tenant.objects.filter(base=base, credit_code=code)
+        if tenant is not None:
+            clash = clash.exclude(pk=tenant.pk)
         if clash.exists():
             raise ValidationError({"credit_code": _("本基地已有该统一社会信用代码的入孵企业。")})
         if tenant is None:
@@ -213,7 +215,7 @@ def save_tenant_figures(*, actor: Any, tenant: Tenant, year: int, quarter: int, 
                         employees: int) -> TenantFigures:
     """A quarter's figures of a tenant that does not file monthly (a monitored one's come from its filings)."""
     tenant = _changeable_tenant(actor, tenant)
-    if tenant.enterprise_id and tenant.enterprise.monitored_from:
+    if tenant.enterprise is not None and tenant.enterprise.monitored_from:
         raise Conflict(_("该企业是监测企业,其数据取自月度报表,无需重复填写。"))
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": _("季度无效。")})
@@ -326,16 +328,16 @@ def import_tenants(*, actor: Any, base: StartupBase, fileobj: Any, progress: Any
             code = data["credit_code"]
             enterprise = enterprises.get(code)
             name = data["name"] or (enterprise.name if enterprise else existing[code].name)
-            values = {"name": name, "enterprise": enterprise, "entered_on": data["entered_on"],
+            fields = {"name": name, "enterprise": enterprise, "entered_on": data["entered_on"],
                       "exited_on": data["exited_on"]}
             tenant = existing.get(code)
             if tenant is None:
-                tenant = Tenant.objects.create(base=base, credit_code=code, **values)
+                tenant = Tenant.objects.create(base=base, credit_code=code, **fields)
                 result.created += 1
                 entries.append(audit.entry(actor=actor, action=Action.BULK_CREATE, obj=tenant,
                                            region_path=base.region.path))
             else:
-                changes = _diff(tenant, values)
+                changes = _diff(tenant, fields)
                 if changes:
                     tenant.save()
                     result.updated += 1
@@ -389,6 +391,8 @@ def set_target(*, actor: Any, year: int, base: StartupBase | None = None, region
             raise NotFound(_("没有找到该创业基地。"))
         region, key = base.region, {"year": year, "base": base}
     else:
+        if region is None:
+            raise NotFound(_("没有找到该地区。"))
         allowed = region is not None and (scope.may_set_county_targets(region)
                                           or (region.level == RegionLevel.CITY and scope.may_manage_bases
                                               and scope.region_in_scope(region)))
@@ -482,6 +486,7 @@ def remind_self_checks(*, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     due = self_check_round(today.year).due_on
     days_left = (due - today).days
+    levels: tuple[int, ...]
     if days_left in REMIND_DAYS_BEFORE:
         stage, to_managers, levels = f"before-{days_left}", True, (RegionLevel.COUNTY,)
     elif today == due + timedelta(days=1):
@@ -503,7 +508,7 @@ def remind_self_checks(*, today: date | None = None) -> dict:
         recipients = list(granted_users(base)) if to_managers else []
         for level in levels:
             region = base.region if level == RegionLevel.COUNTY else base.region.parent
-            recipients += by_region.get(getattr(region, "pk", None), [])
+            recipients += by_region.get(region.pk, []) if region is not None else []
         messages += [Message(recipient_id=u.pk, title=title, body=body, link="/incubators/self-checks/",
                              email=u.email, key=f"incubators.self_check.{today.year}.{stage}.{base.pk}")
                      for u in recipients]

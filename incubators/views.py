@@ -258,7 +258,7 @@ def tenant_import(request, pk: int):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if jobs.needs_job(upload.checked, (0,)):
+        if jobs.needs_job(upload.upload_check, (0,)):
             ok, run = attempt(request, lambda: services.queue_import(actor=request.user, base=base, upload=upload))
             if ok and run is not None:
                 return redirect("incubators:import_job", pk=base.pk, task_id=run.task_id)

@@ -173,6 +173,7 @@ class Scope:
         return self.role == Role.SYSTEM_ADMIN or (self.is_official and self.is_province)
 
     # -- startup bases (incubators) ---------------------------------------------------------------
+    @property
     def may_manage_bases(self) -> bool:
         """Keep the registry of startup bases (level, status and its history): the city or the province."""
         return self.is_official and self.region_level in (PROVINCE, CITY)
@@ -584,7 +585,8 @@ def granted_rows(user: Any, model: Any) -> QuerySet:
 
 def granted_users(obj: Any) -> QuerySet:
     """The users ``obj`` is granted to (its operators/managers, by their own grants): whom its reminders reach."""
-    return get_users_with_perms(obj, only_with_perms_in=[f"view_{obj._meta.model_name}"], with_group_users=False)
+    users = get_users_with_perms(obj, only_with_perms_in=[f"view_{obj._meta.model_name}"], with_group_users=False)
+    return cast(QuerySet, users)  # a queryset unless attach_perms=True
 
 
 def is_granted(user: Any, obj: Any) -> bool:
