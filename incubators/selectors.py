@@ -114,10 +114,14 @@ def _actuals(ids: list[int], year: int, upto_month: int) -> dict[int, dict]:
     return {b: {m: data[m][b] for m in TARGET_FIELDS} for b in ids}
 
 
-def progress(*, user: Viewer, year: int, upto_month: int, region: Region | None = None) -> dict:
+def progress(*, user: Viewer, year: int, upto_month: int, region: Region | None = None,
+             only: StartupBase | None = None) -> dict:
     """Targets against actuals: one row per base, one per county (its own target, the sum of its bases' targets
     and actuals), one for the city (its own target, the sum of its counties'). Last year's actuals for growth."""
-    rows = list(bases(user=user, region=region).order_by("region__path", "name"))
+    qs = bases(user=user, region=region)
+    if only is not None:
+        qs = qs.filter(pk=only.pk)
+    rows = list(qs.order_by("region__path", "name"))
     ids = [b.pk for b in rows]
     now = _actuals(ids, year, upto_month)
     before = _actuals(ids, year - 1, 12)

@@ -36,7 +36,7 @@ from .forms import (
 def _year(request) -> int:
     raw = request.GET.get("year", "")
     today = timezone.localdate()
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2999 else today.year
+    return int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2999 else today.year
 
 
 def _upto(year: int) -> int:
@@ -92,7 +92,7 @@ def _detail_context(request, base) -> dict:
     year = _year(request)
     upto = _upto(year)
     scope = scope_for(user)
-    rows = selectors.progress(user=user, year=year, upto_month=upto)["bases"]
+    rows = selectors.progress(user=user, year=year, upto_month=upto, only=base)["bases"]
     row = next((r for r in rows if r.base.pk == base.pk), None)
     check_rows = [r for r in selectors.self_checks(user=user, year=year) if r.base.pk == base.pk]
     today = timezone.localdate()
