@@ -10,8 +10,9 @@ class IncubatorsConfig(AppConfig):
         from portal.accounts.roles import Role
         from portal.core import registry
 
-        from . import demo
+        from . import demo, panels
         from .models import StartupBase
 
         registry.register_demo("incubators", demo.load, order=30)
         registry.register_grantable(StartupBase, role=Role.BASE_MANAGER)
+        panels.register()

@@ -306,3 +306,22 @@ def growth_trend(*, user: Viewer, region: Region, until: Period, months: int = 1
     window = month_window(until, months)
     first = next((i for i, ym in enumerate(window) if ym in pairs), len(window))
     return [{"label": month_code(*ym), "growth": growth_of(*pairs.get(ym, (None, None)))} for ym in window[first:]]
+
+
+def latest_year_to_date(*, enterprise_ids: list[int], year: int, upto_month: int, codes: list[str]) -> dict[int, dict]:
+    """Each enterprise's latest counted filing of ``year`` up to ``upto_month``: {enterprise id: {code: value}}.
+
+    A year-to-date flow counts once: the year so far is the latest filing's value, never a sum of the months'
+    cumulative values; a stock is the latest period-end value. For other apps' figures (the startup bases'
+    tenants), who pass the ids of the enterprises they read. Enterprises without a counted filing are absent.
+    """
+    unknown = set(codes) - set(CODES)
+    if unknown:
+        raise ValueError(f"not indicators: {sorted(unknown)}")
+    rows = (Filing.objects.filter(enterprise_id__in=enterprise_ids, status__in=COUNTED, period__year=year,
+                                  period__month__lte=upto_month)
+            .order_by("enterprise_id", "-period__month").values("enterprise_id", *codes))
+    out: dict[int, dict] = {}
+    for row in rows:
+        out.setdefault(row.pop("enterprise_id"), row)
+    return out

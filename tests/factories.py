@@ -10,7 +10,19 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from incubators.models import StartupBase
+from incubators.models import (
+    GrowthPlan,
+    PlanNote,
+    SelfCheck,
+    SelfCheckItem,
+    SelfCheckRound,
+    StartupBase,
+    StatusChange,
+    Target,
+    Tenant,
+    TenantFigures,
+    Visit,
+)
 from monitoring import periods
 from monitoring.bulletins.services import KIND as REPORTING_BULLETIN
 from monitoring.bulletins.services import Row, title_of
@@ -244,6 +256,103 @@ class StartupBaseFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"创业基地{n}")
     region = factory.LazyFunction(county)
     manager_name = "管理机构"
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tenant
+
+    base = factory.SubFactory(StartupBaseFactory)
+    credit_code = factory.LazyFunction(lambda: next_credit_code())
+    name = factory.Sequence(lambda n: f"入孵企业{n}")
+    entered_on = date(2025, 1, 1)
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    base = factory.SubFactory(StartupBaseFactory)
+    new_status = "listed"
+    on = date(2025, 1, 1)
+    reason = "列入名录"
+
+
+class GrowthPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GrowthPlan
+
+    tenant = factory.SubFactory(TenantFactory)
+    responsible = "责任人"
+
+
+class PlanNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanNote
+
+    plan = factory.SubFactory(GrowthPlanFactory)
+    on = date(2026, 1, 5)
+    text = "进展"
+
+
+class TenantFiguresFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TenantFigures
+
+    tenant = factory.SubFactory(TenantFactory)
+    year = 2026
+    quarter = 1
+    revenue = Decimal("100")
+    taxes = Decimal("5")
+    employees = 10
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    year = 2026
+    base = factory.SubFactory(StartupBaseFactory)
+    region = factory.LazyAttribute(lambda o: o.base.region)
+    region_path = factory.LazyAttribute(lambda o: o.region.path)
+    revenue = Decimal("1000")
+
+
+class SelfCheckRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfCheckRound
+        django_get_or_create = ("year",)
+
+    year = 2026
+    due_on = date(2026, 5, 30)
+
+
+class SelfCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfCheck
+
+    base = factory.SubFactory(StartupBaseFactory)
+    year = 2026
+
+
+class SelfCheckItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfCheckItem
+
+    check_form = factory.SubFactory(SelfCheckFactory)
+    key = "department"
+    present = True
+    evidence = "有"
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    base = factory.SubFactory(StartupBaseFactory)
+    visited_on = date(2026, 1, 5)
+    visitor = "局长"
+    notes = "检查"
 
 
 # -- reference data ----------------------------------------------------------------------------------
@@ -621,7 +730,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     rubric = "按工作质量评分"
 
 
-class TargetFactory(factory.django.DjangoModelFactory):
+class ScoreTargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = sc.Target
 
@@ -728,7 +837,7 @@ FACTORIES = {
     sc.Scheme: SchemeFactory,
     sc.Part: PartFactory,
     sc.Indicator: IndicatorFactory,
-    sc.Target: TargetFactory,
+    sc.Target: ScoreTargetFactory,
     sc.Round: RoundFactory,
     sc.ScorerRule: ScorerRuleFactory,
     sc.ClassRule: ClassRuleFactory,
@@ -777,4 +886,14 @@ FACTORIES = {
     OperatorTerm: OperatorTermFactory,
     ServiceRecord: ServiceRecordFactory,
     Activity: ActivityFactory,
+    Tenant: TenantFactory,
+    StatusChange: StatusChangeFactory,
+    GrowthPlan: GrowthPlanFactory,
+    PlanNote: PlanNoteFactory,
+    TenantFigures: TenantFiguresFactory,
+    Target: TargetFactory,
+    SelfCheckRound: SelfCheckRoundFactory,
+    SelfCheck: SelfCheckFactory,
+    SelfCheckItem: SelfCheckItemFactory,
+    Visit: VisitFactory,
 }

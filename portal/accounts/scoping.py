@@ -188,6 +188,29 @@ class Scope:
         compiling object (the city platform) over that region. Platforms ask ``may_compile_platforms``."""
         return region is not None and any(region.path.startswith(p) for p in self.compiled_paths(model))
 
+    # -- startup bases (incubators) ---------------------------------------------------------------
+    @property
+    def may_manage_bases(self) -> bool:
+        """Keep the registry of startup bases (level, status and its history): the city or the province."""
+        return self.is_official and self.region_level in (PROVINCE, CITY)
+
+    def may_set_county_targets(self, region: Any) -> bool:
+        """Set a county's yearly base targets (附表一): an official of the city (or province) above it."""
+        return self.may_manage_bases and region is not None and region.path != self.region_path \
+            and self.region_in_scope(region)
+
+    def may_set_base_targets(self, base: Any) -> bool:
+        """Set a base's yearly targets: the county bureau of the base's county."""
+        return self.is_county and self.region_in_scope(base.region)
+
+    def may_file_self_check(self, base: Any) -> bool:
+        """File a base's self-check (自查表) to the city: the county bureau of the base's county."""
+        return self.is_county and self.region_in_scope(base.region)
+
+    def may_record_visit(self, base: Any) -> bool:
+        """Record a supervision visit (每旬督查) at a base: the county bureau of the base's county."""
+        return self.is_county and self.region_in_scope(base.region)
+
     def may_decide_registration(self, registration: Any) -> bool:
         """Only the official of the registration's own county decides it."""
         return self.is_county and registration.region_id == self.user.region_id
@@ -481,15 +504,25 @@ class Granted(Rule):
     ``compiles``: a filter naming the granted objects whose holder also *reads* (never changes) every object of
     the same model in that object's region subtree — the city platform's operator compiles and scores its
     city's cluster and county platforms (seed 001 四.1). ``Scope.compiled_paths`` / ``may_compile`` ask it.
+    ``via``: the rows belong to a granted object (a base's tenants, targets, visits): the foreign key to it.
+    Officials read them by ``path`` (through the relation, e.g. ``base__region__path``, or a copied path);
+    operators/managers read the rows whose ``via`` object is granted to them. A row whose ``via`` is empty
+    (a county's own target) is read by officials only.
     """
 
-    def __init__(self, perm: str, path: str = "region__path", *, compiles: dict | None = None) -> None:
+    def __init__(self, perm: str, path: str = "region__path", *, compiles: dict | None = None,
+                 via: str | None = None) -> None:
         self.perm = perm
         self.path = path
         self.compiles = compiles
+        self.via = via
 
     def granted(self, scope: Scope, qs: QS) -> QS:
         if scope.role in (Role.PLATFORM_OPERATOR, Role.BASE_MANAGER):
+            if self.via:
+                parent = qs.model._meta.get_field(self.via).related_model
+                granted = get_objects_for_user(scope.user, self.perm, klass=parent, accept_global_perms=False)
+                return qs.filter(**{f"{self.via}__in": granted.values("pk")})
             # guardian filters ``klass`` itself: the queryset keeps its class, the stub says plain QuerySet
             return cast(QS, get_objects_for_user(scope.user, self.perm, klass=qs, accept_global_perms=False))
         return qs.none()
@@ -655,6 +688,12 @@ def granted_rows(user: Any, model: Any) -> QuerySet:
     """The rows of ``model`` granted to ``user`` (their own grants, never through a global permission)."""
     return get_objects_for_user(user, f"{model._meta.app_label}.view_{model._meta.model_name}",
                                 klass=model, accept_global_perms=False)
+
+
+def granted_users(obj: Any) -> QuerySet:
+    """The users ``obj`` is granted to (its operators/managers, by their own grants): whom its reminders reach."""
+    users = get_users_with_perms(obj, only_with_perms_in=[f"view_{obj._meta.model_name}"], with_group_users=False)
+    return cast(QuerySet, users)  # a queryset unless attach_perms=True
 
 
 def is_granted(user: Any, obj: Any) -> bool:

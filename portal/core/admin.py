@@ -90,6 +90,7 @@ SCHEDULABLE_TASKS = {
     "monitoring.tasks.purge_idempotency_records": _("清理过期的接口幂等记录"),
     "portal.notifications.tasks.queue_stalled_deliveries": _("消息补发"),
     "platforms.tasks.remind_recognition_reviews": _("示范平台复核提醒"),
+    "incubators.tasks.remind_self_checks": _("创业基地自查表提醒"),
 }
 
 

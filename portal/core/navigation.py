@@ -80,6 +80,7 @@ HOME_TILES = (
     Tile(_("企业名录"), _("监测企业的查询、维护和导入"), "enterprises:list"),
     Tile(_("通报"), _("季度报送情况通报"), "bulletins:list"),
     Tile(_("服务平台"), _("服务记录、平台活动和本季度服务成效"), "platforms:dashboard"),
+    Tile(_("创业基地"), _("小企业创业基地的目标、入孵企业、自查和督查"), "incubators:list"),
 )
 
 

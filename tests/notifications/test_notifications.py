@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
+import incubators.tasks  # noqa: F401
 import monitoring.tasks  # noqa: F401  # noqa: F401
 import portal.notifications.tasks  # noqa: F401  # noqa: F401
 from portal.celery import app
