@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring import states
 from monitoring.indicators import INDICATORS, SURVEY, Difficulty, Kind, field_labels
 from monitoring.models import (
     CHANNEL_LABELS,
@@ -258,10 +259,13 @@ class RegionStatus(ReportingCounts):
     report: RegionReport | None = None
 
 
+# A draft — never submitted, or a submission withdrawn — is not filed: neither 已报 nor on time or late, though
+# the timeliness of its first submission stays recorded (``states.timeliness``).
+_FILED = Q(status__in=states.FILED)
 _COUNTS = {
-    "n_submitted": Count("id", filter=~Q(status=FilingStatus.DRAFT)),
-    "n_on_time": Count("id", filter=Q(on_time=True)),
-    "n_late": Count("id", filter=Q(on_time=False)),
+    "n_submitted": Count("id", filter=_FILED),
+    "n_on_time": Count("id", filter=_FILED & Q(on_time=True)),
+    "n_late": Count("id", filter=_FILED & Q(on_time=False)),
     "n_returned": Count("id", filter=Q(status=FilingStatus.RETURNED)),
     "n_approved": Count("id", filter=Q(status=FilingStatus.APPROVED)),
 }
