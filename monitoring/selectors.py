@@ -221,12 +221,16 @@ def review_queue(*, user: Viewer, period: Period, status: str = FilingStatus.SUB
     return qs
 
 
+def monitored_during(*, user: Viewer, start: date, end: date) -> Any:
+    """Enterprises monitored on some day from ``start`` to ``end`` (by monitored-from/until), in the user's scope."""
+    return Enterprise.objects.visible_to(user).filter(
+        monitored_from__isnull=False, monitored_from__lte=end).filter(
+        Q(monitored_until__isnull=True) | Q(monitored_until__gte=start))
+
+
 def expected_enterprises(*, user: Viewer, period: Period) -> Any:
     """Enterprises monitored during the period's month (by monitored-from/until), in the user's scope."""
-    start = date(period.year, period.month, 1)
-    return Enterprise.objects.visible_to(user).filter(
-        monitored_from__isnull=False, monitored_from__lte=period.month_end).filter(
-        Q(monitored_until__isnull=True) | Q(monitored_until__gte=start))
+    return monitored_during(user=user, start=date(period.year, period.month, 1), end=period.month_end)
 
 
 @dataclass(kw_only=True)
