@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring import states
 from monitoring.indicators import INDICATORS, SURVEY, Difficulty, Kind, field_labels
 from monitoring.models import (
     CHANNEL_LABELS,
@@ -220,12 +221,16 @@ def review_queue(*, user: Viewer, period: Period, status: str = FilingStatus.SUB
     return qs
 
 
+def monitored_during(*, user: Viewer, start: date, end: date) -> Any:
+    """Enterprises monitored on some day from ``start`` to ``end`` (by monitored-from/until), in the user's scope."""
+    return Enterprise.objects.visible_to(user).filter(
+        monitored_from__isnull=False, monitored_from__lte=end).filter(
+        Q(monitored_until__isnull=True) | Q(monitored_until__gte=start))
+
+
 def expected_enterprises(*, user: Viewer, period: Period) -> Any:
     """Enterprises monitored during the period's month (by monitored-from/until), in the user's scope."""
-    start = date(period.year, period.month, 1)
-    return Enterprise.objects.visible_to(user).filter(
-        monitored_from__isnull=False, monitored_from__lte=period.month_end).filter(
-        Q(monitored_until__isnull=True) | Q(monitored_until__gte=start))
+    return monitored_during(user=user, start=date(period.year, period.month, 1), end=period.month_end)
 
 
 @dataclass(kw_only=True)
@@ -258,10 +263,13 @@ class RegionStatus(ReportingCounts):
     report: RegionReport | None = None
 
 
+# A draft — never submitted, or a submission withdrawn — is not filed: neither 已报 nor on time or late, though
+# the timeliness of its first submission stays recorded (``states.timeliness``).
+_FILED = Q(status__in=states.FILED)
 _COUNTS = {
-    "n_submitted": Count("id", filter=~Q(status=FilingStatus.DRAFT)),
-    "n_on_time": Count("id", filter=Q(on_time=True)),
-    "n_late": Count("id", filter=Q(on_time=False)),
+    "n_submitted": Count("id", filter=_FILED),
+    "n_on_time": Count("id", filter=_FILED & Q(on_time=True)),
+    "n_late": Count("id", filter=_FILED & Q(on_time=False)),
     "n_returned": Count("id", filter=Q(status=FilingStatus.RETURNED)),
     "n_approved": Count("id", filter=Q(status=FilingStatus.APPROVED)),
 }

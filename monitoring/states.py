@@ -24,6 +24,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from monitoring.models import FilingEvent, FilingStatus
 from portal.core.exceptions import Conflict
@@ -95,6 +96,7 @@ class Situation:
     status: str | None
     closed: bool
     overdue: bool
+    reopened: bool = False
 
     @property
     def editable(self) -> bool:
@@ -110,6 +112,11 @@ class Situation:
     def needs_unlock(self) -> bool:
         """Only an unlock lets the enterprise change it: approved, or its period closed."""
         return self.status == S.APPROVED or self.closed
+
+    @property
+    def unlocked(self) -> bool:
+        """Opened again by an unlock and not yet approved again: the enterprise may correct and re-submit it."""
+        return self.reopened and not self.needs_unlock
 
     @property
     def filed(self) -> bool:
@@ -148,4 +155,30 @@ def situation(filing: Any, period: Any, today: date | None = None) -> Situation:
     closed = period.is_closed(today) and not reopened
     never_submitted = filing is None or filing.first_submitted_at is None  # timeliness is recorded once
     overdue = not closed and never_submitted and status in (None, S.DRAFT) and today > period.enterprise_deadline
-    return Situation(status=status, closed=closed, overdue=overdue)
+    return Situation(status=status, closed=closed, overdue=overdue, reopened=reopened)
+
+
+# ------------------------------------------------------------------------------------------------
+# Timeliness: how a filed report's first submission stood against the filing deadline
+# ------------------------------------------------------------------------------------------------
+
+FILED = (S.SUBMITTED, S.RETURNED, S.APPROVED)  # in the hands of the reviewers, or reviewed: counted as 已报
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    label: str
+    level: str  # the badge's colour: ok (on time), err (late)
+
+
+def timeliness(filing: Any) -> Timeliness | None:
+    """The one wording of a report's timeliness (按时报送 / 迟报 n 天) wherever its status is shown: the
+    enterprise's pages, the review queue and page. Only a filed report has one: a draft — never submitted, or a
+    submission the enterprise withdrew — is not filed, so it shows none, though the timeliness of its first
+    submission stays recorded (``on_time``, never recomputed) for when it is submitted again."""
+    if filing is None or filing.status not in FILED or filing.on_time is None:
+        return None
+    if filing.on_time:
+        return Timeliness(label=str(_("按时报送")), level="ok")
+    days = filing.days_late or 0
+    return Timeliness(label=ngettext("迟报 %(n)d 天", "迟报 %(n)d 天", days) % {"n": days}, level="err")

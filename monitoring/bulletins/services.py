@@ -33,6 +33,7 @@ KIND = "monitoring.reporting"
 COLUMNS = (
     Column("rank", gettext_lazy("排名")),
     Column("name", gettext_lazy("地区"), "text"),
+    Column("gb_code", gettext_lazy("区划代码"), "text"),  # GB/T 2260, six digits, as the summary workbook writes it
     Column("monitored", gettext_lazy("监测企业数")),
     Column("quota", gettext_lazy("配额")),
     Column("completion", gettext_lazy("配额完成率"), "pct"),
@@ -54,6 +55,7 @@ class Row(ReportingCounts):
 
     code: str
     name: str
+    gb_code: str = ""
     monitored: int = 0
     quota: int | None = None
     reports: int = 0
@@ -81,11 +83,12 @@ def compute_quarter(*, viewer: Viewer, region: Region, year: int, quarter: int) 
     if not scope_for(viewer).region_in_scope(region):
         raise PermissionDenied(_("无权查看该地区。"))
     rows: dict[str, Row] = {}
-    total = Row(code=region.code, name=str(_("合计")))
+    total = Row(code=region.code, name=str(_("合计")), gb_code=region.gb_code)
     for month in quarter_months(year, quarter):
         _region, own, statuses = selectors.reporting_counts(user=viewer, period=periods.read_period(year, month),
                                                             region=region)
-        for line, s in [*((rows.setdefault(s.region.code, Row(code=s.region.code, name=s.region.name)), s)
+        for line, s in [*((rows.setdefault(s.region.code, Row(code=s.region.code, name=s.region.name,
+                                                           gb_code=s.region.gb_code)), s)
                           for s in statuses), *([(total, own)] if own is not None else [])]:
             for name in ("expected", "submitted", "on_time", "late", "returned", "approved"):
                 setattr(line, name, getattr(line, name) + getattr(s, name))
@@ -116,6 +119,13 @@ def compute(*, viewer: Viewer, region: Region, year: int, quarter: int) -> list[
 def compute_total(*, viewer: Viewer, region: Region, year: int, quarter: int) -> dict:
     """The region's own line for the quarter (``compute_quarter``)."""
     return compute_quarter(viewer=viewer, region=region, year=year, quarter=quarter)[1]
+
+
+def has_expected(*, viewer: Viewer, region: Region, year: int, quarter: int) -> bool:
+    """Whether any enterprise in ``region``'s subtree was to file in the quarter (the bulletin's 应报 is not 0):
+    a region with nothing expected gets no bulletin of its own, as the status page shows it "—", unranked."""
+    start = date(year, quarter_months(year, quarter)[0], 1)
+    return within(selectors.monitored_during(user=viewer, start=start, end=quarter_end(year, quarter)), region).exists()
 
 
 def quarter_months(year: int, quarter: int) -> list[int]:
@@ -185,6 +195,12 @@ class ReportingBulletin(BulletinKind):
             return []
         cities = list(Region.objects.visible_to(viewer).filter(parent=province).order_by("sort_order", "code"))
         return [province, *cities]
+
+    skip_reason = gettext_lazy("本季度没有应报的监测企业")
+
+    def has_figures(self, *, viewer: Viewer, region: Region, period: str) -> bool:
+        year, quarter = parse_quarter(period)
+        return has_expected(viewer=viewer, region=region, year=year, quarter=quarter)
 
     def title(self, region: Region, period: str) -> str:
         return title_of(region, *parse_quarter(period))

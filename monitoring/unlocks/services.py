@@ -4,6 +4,7 @@ or its period closed), with a reason; an official who may unlock it (a level abo
 it with a reason. Each act is audited; the officials are told of a request and the enterprise of the answer
 through portal.notifications."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -83,61 +84,76 @@ def request_unlock(*, actor: Any, enterprise: Enterprise, period: Period, reason
     return unlock
 
 
-def _decidable(actor: Any, unlock: UnlockRequest) -> UnlockRequest:
+def unlock_term() -> str:
+    """How long an unlock lasts, as the enterprise and the officials are told. It has no end date: the report
+    stays open to its enterprise (``Filing.reopened``, a closed period included) until it is approved again;
+    an approved report needs a new unlock."""
+    return _("解锁不设期限:报表再次审核通过之前,企业可随时修改、撤回并重新报送;再次审核通过后如需更正,须重新申请解锁。")
+
+
+def _decide(actor: Any, unlock: UnlockRequest, *, status: str, action: str,
+            act: Callable[[UnlockRequest], str], tell: Callable[[UnlockRequest], tuple[str, str]]) -> UnlockRequest:
+    """The one path of a decision on a request: lock it, check it is still pending and ``actor`` may decide it,
+    run ``act`` (which returns the decision's reason: the unlock itself for an approval, the refusal's reason
+    checked), record the answer, audit it and tell the enterprise (``tell`` gives the notice's title and body,
+    in the portal's language)."""
     unlock = (UnlockRequest.objects.select_for_update().select_related("enterprise", "enterprise__region", "period")
-               .get(pk=unlock.pk))
+              .get(pk=unlock.pk))
     if not scope_for(actor).may_unlock(unlock):
         raise PermissionDenied(_("只有市级或省级主管部门可以处理解锁申请。"))
     if unlock.status != UnlockRequest.Status.PENDING:
         raise Conflict(_("该解锁申请已处理。"))
+    reason = act(unlock)
+    unlock.status, unlock.decided_by, unlock.decided_at = status, actor, timezone.now()
+    unlock.decision_reason = reason
+    unlock.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record(actor=actor, action=action, obj=unlock, region_path=unlock.region_path,
+                 enterprise_id=unlock.enterprise_id, object_repr=f"{unlock.enterprise.name} {unlock.period} 解锁申请",
+                 note=reason, changes={"status": [UnlockRequest.Status.PENDING, unlock.status]})
+    with translation.override(settings.LANGUAGE_CODE):  # the enterprise reads the portal's language
+        title, body = tell(unlock)
+        notices.enterprise_notice(enterprise=unlock.enterprise, title=title, body=body,
+                                  link=reverse("monitoring:file", args=[unlock.period]),
+                                  key=f"unlock-request:{unlock.pk}:{unlock.status}")
     return unlock
-
-
-def _tell_enterprise(unlock: UnlockRequest, *, title: str, body: str) -> None:
-    notices.enterprise_notice(enterprise=unlock.enterprise, title=title, body=body,
-                              link=reverse("monitoring:file", args=[unlock.period]),
-                              key=f"unlock-request:{unlock.pk}:{unlock.status}")
 
 
 @transaction.atomic
 def approve_unlock_request(*, actor: Any, unlock: UnlockRequest, note: str = "") -> UnlockRequest:
     """Unlock the report the request is about (the unlock is recorded on the filing with the reason) and
-    answer the request; the enterprise is told."""
-    unlock = _decidable(actor, unlock)
+    answer the request; the enterprise is told, with how long the unlock lasts and a link to the month's form."""
     note = (note or "").strip()[:MAX_REASON]
-    reason = note or _("同意企业解锁申请:%(reason)s") % {"reason": unlock.reason}
-    try:
-        filing_services.unlock_report(actor=actor, enterprise=unlock.enterprise, period=unlock.period,
-                                      reason=reason)
-    except Conflict:
-        raise Conflict(_("该报表企业已可自行更正,无需解锁;请选择“不同意”并说明。")) from None
-    unlock.status, unlock.decided_by, unlock.decided_at = UnlockRequest.Status.APPROVED, actor, timezone.now()
-    unlock.decision_reason = note
-    unlock.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit.record(actor=actor, action=AuditEntry.Action.APPROVE, obj=unlock, region_path=unlock.region_path,
-                 enterprise_id=unlock.enterprise_id, object_repr=f"{unlock.enterprise.name} {unlock.period} 解锁申请",
-                 note=note, changes={"status": [UnlockRequest.Status.PENDING, unlock.status]})
-    with translation.override(settings.LANGUAGE_CODE):
-        _tell_enterprise(unlock, title=_("%(period)s报表已解锁") % {"period": unlock.period},
-                         body=_("%(name)s:贵企业%(period)s月度监测报表的解锁申请已获同意,报表已解锁,请更正后重新报送。%(note)s") % {
-                             "name": unlock.enterprise.name, "period": unlock.period,
-                             "note": _("处理意见:%(note)s。") % {"note": note} if note else ""})
-    return unlock
+
+    def unlock_it(unlock: UnlockRequest) -> str:
+        reason = note or _("同意企业解锁申请:%(reason)s") % {"reason": unlock.reason}
+        try:
+            filing_services.unlock_report(actor=actor, enterprise=unlock.enterprise, period=unlock.period,
+                                          reason=reason)
+        except Conflict:
+            raise Conflict(_("该报表企业已可自行更正,无需解锁;请选择“不同意”并说明。")) from None
+        return note
+
+    def tell(unlock: UnlockRequest) -> tuple[str, str]:
+        return (_("%(period)s报表已解锁") % {"period": unlock.period},
+                _("%(name)s:贵企业%(period)s月度监测报表的解锁申请已获同意,报表已解锁,请更正后重新报送。%(term)s%(note)s") % {
+                    "name": unlock.enterprise.name, "period": unlock.period, "term": unlock_term(),
+                    "note": _("处理意见:%(note)s。") % {"note": note} if note else ""})
+
+    return _decide(actor, unlock, status=UnlockRequest.Status.APPROVED, action=AuditEntry.Action.APPROVE,
+                   act=unlock_it, tell=tell)
 
 
 @transaction.atomic
 def refuse_unlock_request(*, actor: Any, unlock: UnlockRequest, reason: str) -> UnlockRequest:
     """Refuse the request with a required reason; the report stays as it is and the enterprise is told why."""
-    unlock = _decidable(actor, unlock)
-    reason = _reason(reason, field="reason", message=_("不同意解锁时须填写理由。"))
-    unlock.status, unlock.decided_by, unlock.decided_at = UnlockRequest.Status.REFUSED, actor, timezone.now()
-    unlock.decision_reason = reason
-    unlock.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=unlock, region_path=unlock.region_path,
-                 enterprise_id=unlock.enterprise_id, object_repr=f"{unlock.enterprise.name} {unlock.period} 解锁申请",
-                 note=reason, changes={"status": [UnlockRequest.Status.PENDING, unlock.status]})
-    with translation.override(settings.LANGUAGE_CODE):
-        _tell_enterprise(unlock, title=_("%(period)s报表解锁申请未获同意") % {"period": unlock.period},
-                         body=_("%(name)s:贵企业%(period)s月度监测报表的解锁申请未获同意。理由:%(reason)s。") % {
-                             "name": unlock.enterprise.name, "period": unlock.period, "reason": reason})
-    return unlock
+
+    def refuse(_unlock: UnlockRequest) -> str:
+        return _reason(reason, field="reason", message=_("不同意解锁时须填写理由。"))
+
+    def tell(unlock: UnlockRequest) -> tuple[str, str]:
+        return (_("%(period)s报表解锁申请未获同意") % {"period": unlock.period},
+                _("%(name)s:贵企业%(period)s月度监测报表的解锁申请未获同意。理由:%(reason)s。") % {
+                    "name": unlock.enterprise.name, "period": unlock.period, "reason": unlock.decision_reason})
+
+    return _decide(actor, unlock, status=UnlockRequest.Status.REFUSED, action=AuditEntry.Action.REJECT,
+                   act=refuse, tell=tell)

@@ -44,7 +44,8 @@ def decide(request, pk: int):
     name, period = unlock_request.enterprise.name, unlock_request.period
     if action == "approve":
         attempt(request, lambda: services.approve_unlock_request(actor=user, unlock=unlock_request, note=reason),
-                success=_("已同意%(name)s的解锁申请,%(period)s报表已解锁。") % {"name": name, "period": period})
+                success=_("已同意%(name)s的解锁申请,%(period)s报表已解锁。%(term)s") % {
+                    "name": name, "period": period, "term": services.unlock_term()})
     elif action == "refuse":
         if not reason:
             messages.error(request, _("不同意解锁时须填写理由(不超过2000字)。"))

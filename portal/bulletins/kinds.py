@@ -72,6 +72,13 @@ class BulletinKind:
         """The regions a period's bulletins are drafted for (each over its child regions)."""
         raise NotImplementedError
 
+    def has_figures(self, *, viewer: Viewer, region: Any, period: str) -> bool:
+        """Whether ``region`` has anything to report for ``period``. A level without (a city with no monitored
+        enterprise, say) is not drafted, and the run names it with ``skip_reason``."""
+        return True
+
+    skip_reason: Any = ""  # why a level without figures is not drafted, as its managers are told
+
     # -- content ---------------------------------------------------------------------------------
     def title(self, region: Any, period: str) -> str:
         raise NotImplementedError

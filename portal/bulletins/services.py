@@ -2,7 +2,8 @@
 
 - ``generate_bulletin``: one region's bulletin of one kind for a period. A published bulletin is left as it
   is; an unchanged draft is not written again.
-- ``generate_all``: every level's bulletin of a kind for a period (one transaction each), with progress.
+- ``generate_all``: every level's bulletin of a kind for a period (one transaction each), with progress; a level
+  with nothing to report (``kind.has_figures``) is skipped and named (``describe_run``).
 - ``generate_due``: the scheduled run: each kind drafts the period due today and tells the managers.
 - ``publish_bulletin``: a reviewed draft becomes a notice (通知公告); the officials of its region and of each
   region it lists are told (inbox, and email/SMS by their preferences).
@@ -98,16 +99,36 @@ def generate_all(*, kind: BulletinKind, period: str, actor: User | None = None,
                  progress: Callable[[int, int], None] | None = None) -> dict:
     """Every level's bulletin of ``kind`` for ``period``, one transaction each (a retry redoes only what changed)."""
     period = kind.clean_period(period, timezone.localdate())
-    regions = kind.levels(_acting(kind, actor))
+    viewer = _acting(kind, actor)
+    regions = kind.levels(viewer)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "published": 0}
+    skipped: list[str] = []  # the levels with nothing to report (``kind.has_figures``), by name
     first = None
     for i, region in enumerate(regions, start=1):
-        bulletin, outcome = generate_bulletin(kind=kind, region=region, period=period, actor=actor)
-        first = first or bulletin
-        counts[outcome] += 1
+        if kind.has_figures(viewer=viewer, region=region, period=period):
+            bulletin, outcome = generate_bulletin(kind=kind, region=region, period=period, actor=actor)
+            first = first or bulletin
+            counts[outcome] += 1
+        else:
+            skipped.append(region.name)
         if progress:
             progress(i, len(regions))
-    return {**counts, "bulletin": first.pk if first else None}
+    return {**counts, "skipped": skipped, "kind": kind.key, "bulletin": first.pk if first else None}
+
+
+def describe_run(counts: dict) -> str:
+    """What a generation did, in words, for the page that ran it and the managers' notice: how many bulletins
+    were drafted, and which levels were skipped and why."""
+    drafted = sum(counts.get(k, 0) for k in ("created", "updated", "unchanged"))
+    text = _("已生成 %(n)d 份通报草稿(新建 %(created)d、更新 %(updated)d、未变 %(unchanged)d)。") % {
+        "n": drafted, **{k: counts.get(k, 0) for k in ("created", "updated", "unchanged")}}
+    if counts.get("published"):
+        text += _("已发布的 %(n)d 份保持不变。") % {"n": counts["published"]}
+    if counts.get("skipped"):
+        kind = registry.bulletin_kind(counts.get("kind", ""))
+        reason = str(kind.skip_reason) if kind is not None and kind.skip_reason else _("没有可通报的数据")
+        text += _("未生成通报的地区(%(reason)s):%(names)s。") % {"reason": reason, "names": "、".join(counts["skipped"])}
+    return text
 
 
 def _messages(users: Any, *, title: str, body: str, link: str) -> list[notifications.Message]:
@@ -138,7 +159,7 @@ def generate_due(*, today: date | None = None) -> dict:
             continue
         title = _("%(title)s已生成,请审核发布") % {"title": kind.title(province, period)}
         body = _("%(kind)s(%(period)s)的草稿已生成,请审核后发布。") % {
-            "kind": kind.label, "period": kind.describe_period(period)}
+            "kind": kind.label, "period": kind.describe_period(period)} + describe_run(counts)
         staff = User.objects.filter(role=Role.OFFICIAL, is_active=True, region=province)
         messages = [m for m in _messages(staff, title=title, body=body, link=reverse("bulletins:list"))]
         counts["notified"] = notifications.notify(key=f"bulletin-draft:{kind.key}:{period}",

@@ -71,6 +71,7 @@ def bulletin_job(request, task_id: str):
     status = notification_selectors.run_status(run)
     bulletin_id = status["counts"].get("bulletin")
     status["url"] = reverse("bulletins:detail", args=[bulletin_id]) if bulletin_id else ""
+    status["message"] = services.describe_run(status["counts"]) if status["state"] == "done" else ""
     return JsonResponse(status)
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from monitoring.bulletins import services as bulletins
 from monitoring.reminders import services as reminders
 from portal.bulletins.models import Bulletin
+from tests import factories as f
 from tests.browser.helpers import sign_in
 from tests.monitoring.helpers import open_period
 from tests.notifications import fixtures
@@ -46,12 +47,15 @@ def test_an_enterprise_reads_its_reminder(world, live_server, page):
 
 def test_a_province_official_generates_and_publishes_a_bulletin(world, live_server, page):
     year, quarter = bulletins.previous_quarter(open_period().month_end + timedelta(days=1))
+    f.city("320500", "苏州市")  # no monitored enterprise: no bulletin of its own, and the page says so
     sign_in(page, live_server, "prov")
     page.goto(f"{live_server.url}/bulletins/")
     page.get_by_label("监测企业报送情况季度通报").select_option(f"{year}-Q{quarter}")
     page.get_by_test_id("generate-bulletin").click()
     expect(page.get_by_role("progressbar")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("生成完成 100%")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("生成完成:已生成 3 份通报草稿")
+    expect(status).to_contain_text("未生成通报的地区(本季度没有应报的监测企业):苏州市")
     page.get_by_test_id("bulletin-job-link").click()
     title = f"江苏省{year}年第{quarter}季度各地监测企业报送情况通报"
     expect(page.get_by_role("heading", name=title)).to_be_visible()

@@ -142,14 +142,14 @@ def test_the_spreadsheet_writes_text_as_text(quarter):
     bulletin, _outcome = generate(world.province)
     sheet = openpyxl.load_workbook(io.BytesIO(bulletin.file.read())).active
     assert sheet.cell(1, 1).value == f"江苏省{YEAR}年第{QUARTER}季度各地监测企业报送情况通报"
-    assert [c.value for c in sheet[4]][:6] == ["排名", "地区", "监测企业数", "配额", "配额完成率(%)", "应报"]
+    assert [c.value for c in sheet[4]][:6] == ["排名", "地区", "区划代码", "监测企业数", "配额", "配额完成率(%)"]
     names = {sheet.cell(r, 2).value: r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 2).value}
     assert set(names) == {"南京市", "南通市", "=SUM(1,2)市", "合计"}
     formula_like = sheet.cell(names["=SUM(1,2)市"], 2)
     assert formula_like.data_type == "s"
     nantong = names["南通市"]
-    assert sheet.cell(nantong, 6).value == 6 and sheet.cell(nantong, 13).value == 66.7
-    assert sheet.cell(names["合计"], 6).value == 9
+    assert sheet.cell(nantong, 7).value == 6 and sheet.cell(nantong, 14).value == 66.7
+    assert sheet.cell(names["合计"], 7).value == 9
 
 
 def test_a_province_official_generates_on_demand_and_follows_the_progress(quarter, login, committed):
