@@ -42,7 +42,7 @@ def request_summary_export(*, actor: Any, period: Period, region: Region) -> Exp
         job = ExportJob.objects.create(owner=actor, kind=SUMMARY, params={
             "year": period.year, "month": period.month, "region": region.code, "region_name": region.name})
         audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, region_path=region.path,
-                     object_repr=f"{region.name} {period} 汇总表",
+                     object_repr=f"{region.name} {period.year}年{period.month}月 汇总表",
                      note=_("生成汇总表:%(region)s %(period)s") % {"region": region.name, "period": period})
         enqueue_on_commit("monitoring.tasks.build_export", job_id=job.pk)
     job.refresh_from_db()
