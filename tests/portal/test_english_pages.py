@@ -14,9 +14,11 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from incubators.models import StartupBase
-from monitoring.models import FilingEvent, FilingProduct
+from monitoring.exports import services as export_services
+from monitoring.models import ExportJob, FilingEvent, FilingProduct
 from platforms.models import Platform
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
@@ -203,3 +205,29 @@ def test_an_unknown_language_changes_nothing(world):
     assert client.post(reverse("set_language"), {"language": "xx", "next": "/"}).status_code in (302, 204)
     user.refresh_from_db()
     assert user.language == ""
+
+
+def test_a_summary_workbook_asked_for_in_english_has_english_labels(world, settings, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
+    """The workbook is built later by a worker (no request language): the job keeps the asker's language."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    period = f.PeriodFactory()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        job = export_services.request_summary_export(actor=world.users["city"], period=period, region=world.nantong)
+    assert job.params["language"] == "en"
+    job.refresh_from_db()
+    with job.file.open("rb") as fh:
+        names = load_workbook(fh, read_only=True).sheetnames
+    assert names and not any(CJK.search(name) for name in names), names
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        job = export_services.request_summary_export(actor=world.users["city"], period=period, region=world.nantong)
+    job.refresh_from_db()
+    with job.file.open("rb") as fh:
+        assert any(CJK.search(name) for name in load_workbook(fh, read_only=True).sheetnames)
+    # a worker runs in the default language: the job's own language still decides
+    job.params["language"] = "en"
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.PENDING, params=job.params)
+    with translation.override("zh-hans"):
+        job = export_services.build_summary_export(job_id=job.pk)
+    with job.file.open("rb") as fh:
+        assert not any(CJK.search(name) for name in load_workbook(fh, read_only=True).sheetnames)
