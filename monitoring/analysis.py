@@ -14,6 +14,7 @@ from monitoring.indicators import INDICATORS, SURVEY, Kind
 from monitoring.models import Filing, FilingStatus, Period
 from monitoring.selectors import monthly_value
 from portal.accounts.scoping import Viewer, within
+from portal.core.i18n import in_language
 from portal.core.periods import month_code
 from portal.enterprises.models import Industry, SizeClass
 from portal.regions.models import Region, RegionLevel
@@ -233,7 +234,8 @@ def growth(now: Any, then: Any) -> Decimal | None:
 def _labels(by: str) -> dict:
     if by == "size":
         return dict(SizeClass.choices)  # the standard's order: 大型, 中型, 小型, 微型, 不适用
-    return dict(Industry.objects.values_list("code", "name"))
+    return {code: in_language(name, english)
+            for code, name, english in Industry.objects.values_list("code", "name", "name_en")}
 
 
 # ---------------------------------------------------------------------------------------------

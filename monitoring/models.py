@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.indicators import INDICATORS, SURVEY
 from portal.accounts.scoping import Calendar, InRegion, ScopedQuerySet, Through
+from portal.core.periods import month_label
 
 
 class Period(models.Model):
@@ -34,7 +35,7 @@ class Period(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year}年{self.month}月"
+        return month_label(self.year, self.month)
 
     @property
     def quarter(self) -> int:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from monitoring import periods, selectors, states
 from monitoring.indicators import INDICATORS, PRODUCT_FIELDS, PRODUCT_QUANTITIES, SURVEY
@@ -250,8 +251,10 @@ class _Writes:
         audit.record_many(
             audit.entry(actor=self.actor, action=AuditEntry.Action.CREATE if is_new else AuditEntry.Action.UPDATE,
                         model="monitoring.Filing", object_id=str(f.pk),
-                        object_repr=f"{f.enterprise.name} {self.period}", region_path=f.region_path,
-                        enterprise_id=f.enterprise_id, changes=changes, note=_("代报") if self.on_behalf else "")
+                        object_repr=f"{f.enterprise.name} {self.period.year}年{self.period.month}月",
+                        region_path=f.region_path, enterprise_id=f.enterprise_id, changes=changes,
+                        # stored in Chinese like every record of the trail; pages translate it when shown
+                        note=gettext_noop("代报") if self.on_behalf else "")
             for f, is_new, changes in self.audits)
 
 
@@ -290,7 +293,7 @@ def withdraw_filing(*, actor: Any, filing: Filing) -> Filing:
     filing.save(update_fields=["status", "updated_at"])
     _event(filing, FilingEvent.Action.WITHDRAW, actor)
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=filing,
-                 object_repr=f"{filing.enterprise} {filing.period}", enterprise_id=filing.enterprise_id,
+                 object_repr=f"{filing.enterprise} {filing.period.year}年{filing.period.month}月", enterprise_id=filing.enterprise_id,
                  changes={"status": [before, filing.status]}, note=_("企业撤回报送"))
     return filing
 
@@ -332,7 +335,7 @@ def return_filing(*, actor: Any, filing: Filing, reason: str, fields: Sequence[s
     filing.save(update_fields=["status", "return_reason", "return_fields", "returned_version", "reviewed_at",
                                "reviewed_by", "updated_at"])
     _event(filing, FilingEvent.Action.RETURN, actor, reason, fields)
-    audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=filing, object_repr=f"{filing.enterprise} {filing.period}",
+    audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=filing, object_repr=f"{filing.enterprise} {filing.period.year}年{filing.period.month}月",
                  enterprise_id=filing.enterprise_id, note=reason, changes={"status": ["submitted", "returned"]})
     reminders.schedule_returned_reminder(filing)  # the enterprise is told once this commits
     return filing
@@ -346,7 +349,7 @@ def approve_filing(*, actor: Any, filing: Filing) -> Filing:
     filing.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
     _event(filing, FilingEvent.Action.APPROVE, actor)
     audit.record(actor=actor, action=AuditEntry.Action.APPROVE, obj=filing,
-                 object_repr=f"{filing.enterprise} {filing.period}", enterprise_id=filing.enterprise_id,
+                 object_repr=f"{filing.enterprise} {filing.period.year}年{filing.period.month}月", enterprise_id=filing.enterprise_id,
                  changes={"status": ["submitted", "approved"]})
     reminders.schedule_approved_notice(filing)  # the enterprise is told once this commits
     return filing
@@ -474,7 +477,7 @@ def report_up(*, actor: Any, period: Period, confirmed: bool = False) -> RegionR
     report.open_regions = len(items.regions)
     report.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
-                 obj=report, region_path=region.path, object_repr=f"{region.name} {period} 上报",
+                 obj=report, region_path=region.path, object_repr=f"{region.name} {period.year}年{period.month}月 上报",
                  changes={"status": [before, RegionReport.Status.REPORTED]},
                  note=(_("上报时尚有%(open)s") % {"open": _open_summary(items)}) if items.any else "")
     return report
@@ -496,7 +499,7 @@ def return_report(*, actor: Any, report: RegionReport, reason: str) -> RegionRep
     report.returned_at = timezone.now()
     report.save(update_fields=["status", "return_reason", "returned_by", "returned_at"])
     audit.record(actor=actor, action=AuditEntry.Action.REJECT, obj=report, region_path=report.region.path,
-                 object_repr=f"{report.region.name} {report.period} 上报", note=reason,
+                 object_repr=f"{report.region.name} {report.period.year}年{report.period.month}月 上报", note=reason,
                  changes={"status": [RegionReport.Status.REPORTED, RegionReport.Status.RETURNED]})
     reminders.notify_returned_report(report)
     return report

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from portal.accounts import views as account_views
+
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
@@ -19,7 +21,7 @@ urlpatterns = [
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("monitoring.exchange.urls")),
     path("api/v1/", include("platforms.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("system/admin/", admin.site.urls),
 ]

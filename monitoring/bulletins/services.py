@@ -153,7 +153,7 @@ def title_of(region: Region, year: int, quarter: int) -> str:
 
 
 def _months_text(year: int, quarter: int) -> str:
-    return "、".join(_("%(m)d月") % {"m": m} for m in quarter_months(year, quarter))
+    return _("、").join(_("%(m)d月") % {"m": m} for m in quarter_months(year, quarter))
 
 
 class ReportingBulletin(BulletinKind):

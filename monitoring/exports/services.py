@@ -11,10 +11,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,9 +41,11 @@ def request_summary_export(*, actor: Any, period: Period, region: Region) -> Exp
         raise PermissionDenied
     with transaction.atomic():
         job = ExportJob.objects.create(owner=actor, kind=SUMMARY, params={
-            "year": period.year, "month": period.month, "region": region.code, "region_name": region.name})
+            "year": period.year, "month": period.month, "region": region.code, "region_name": region.name,
+            # the workbook's fixed labels follow the language of the page it was asked from
+            "language": translation.get_language() or settings.LANGUAGE_CODE})
         audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, region_path=region.path,
-                     object_repr=f"{region.name} {period} 汇总表",
+                     object_repr=f"{region.name} {period.year}年{period.month}月 汇总表",
                      note=_("生成汇总表:%(region)s %(period)s") % {"region": region.name, "period": period})
         enqueue_on_commit("monitoring.tasks.build_export", job_id=job.pk)
     job.refresh_from_db()
@@ -71,7 +74,8 @@ def build_summary_export(*, job_id: int) -> ExportJob | None:
         region = Region.objects.visible_to(owner).filter(code=params["region"]).first()
         if period is None or region is None or not scope_for(owner).region_in_scope(region):
             raise PermissionDenied("the owner may no longer see this region")
-        with tempfile.TemporaryDirectory(prefix="export-") as tmp:
+        language = params.get("language") or settings.LANGUAGE_CODE
+        with tempfile.TemporaryDirectory(prefix="export-") as tmp, translation.override(language):
             path = Path(tmp) / "summary.xlsx"
             written = exports.write_summary(str(path), user=owner, period=period, region=region,
                                             generated_by=f"{owner}({owner.get_username()})", progress=progress)

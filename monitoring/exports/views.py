@@ -31,7 +31,7 @@ class SummaryExportForm(ScopedForm):
         self.periods = {periods.code(p): p for p in Period.objects.visible_to(user)[:36] if periods.is_open(p, today)}
         top = user.region.level
         self.fields["period"].choices = [(k, str(p)) for k, p in self.periods.items()]
-        self.fields["region"].label_from_instance = lambda r: "\u3000" * (r.level - top) + r.name
+        self.fields["region"].label_from_instance = lambda r: "\u00a0\u00a0" * (r.level - top) + r.name
 
     def clean_period(self):
         period = self.periods.get(self.cleaned_data["period"].code)

@@ -450,7 +450,7 @@ def chase_unfiled(*, actor: User, period: Period, region: Region) -> dict:
         counts["chased"], counts["skipped"] = len(ids), counts["skipped"] + len(todo) - len(ids)
         names = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
         audit.record_many(audit.entry(actor=actor, action=AuditEntry.Action.CREATE, model="monitoring.Chase",
-                                      object_id=str(pk), object_repr=f"{names.get(pk, pk)} {period} 催报",
+                                      object_id=str(pk), object_repr=f"{names.get(pk, pk)} {period.year}年{period.month}月 催报",
                                       region_path=todo[pk], enterprise_id=pk, note=_("催报"))
                           for pk in ids)
         officers = late_officers(period=period, viewer=actor, region=region).filter(enterprise_id__in=ids)

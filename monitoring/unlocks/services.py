@@ -71,7 +71,7 @@ def request_unlock(*, actor: Any, enterprise: Enterprise, period: Period, reason
     except IntegrityError:  # the same request sent twice at once
         raise Conflict(_("已提交解锁申请,正在等待处理。")) from None
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=unlock, region_path=unlock.region_path,
-                 enterprise_id=enterprise.pk, object_repr=f"{enterprise.name} {period} 解锁申请", note=reason,
+                 enterprise_id=enterprise.pk, object_repr=f"{enterprise.name} {period.year}年{period.month}月 解锁申请", note=reason,
                  changes={"status": [None, unlock.status]})
     with translation.override(settings.LANGUAGE_CODE):  # the officials read the portal's language
         body = _("%(name)s申请解锁%(period)s的月度监测报表(当前状态:%(status)s)。申请理由:%(reason)s。"
@@ -108,7 +108,7 @@ def _decide(actor: Any, unlock: UnlockRequest, *, status: str, action: str,
     unlock.decision_reason = reason
     unlock.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     audit.record(actor=actor, action=action, obj=unlock, region_path=unlock.region_path,
-                 enterprise_id=unlock.enterprise_id, object_repr=f"{unlock.enterprise.name} {unlock.period} 解锁申请",
+                 enterprise_id=unlock.enterprise_id, object_repr=f"{unlock.enterprise.name} {unlock.period.year}年{unlock.period.month}月 解锁申请",
                  note=reason, changes={"status": [UnlockRequest.Status.PENDING, unlock.status]})
     with translation.override(settings.LANGUAGE_CODE):  # the enterprise reads the portal's language
         title, body = tell(unlock)

@@ -14,7 +14,7 @@ from django.contrib.messages.storage import default_storage
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -96,4 +96,20 @@ class PasswordAgeMiddleware:
                     request, constants.WARNING,
                     _("您的密码为初始密码或已超过 %(days)d 天未修改,请先修改密码。") % {"days": settings.PASSWORD_MAX_AGE_DAYS},
                     reverse("accounts:password_change"))
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """The signed-in user's chosen language wins over the cookie and the browser's (it sits right after
+    authentication; LocaleMiddleware has picked a language for anonymous requests already)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if language and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -42,6 +42,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+    # The interface language the user chose (a code of settings.LANGUAGES); empty: the browser's or the
+    # cookie's. Applied on every request of the signed-in user (accounts.middleware.UserLanguageMiddleware).
+    language = models.CharField(_("界面语言"), max_length=16, blank=True, default="")
 
     tenancy = Named("users")
     objects = PortalUserManager()

@@ -302,6 +302,20 @@ def update_profile(*, user: User, data: dict) -> User:
     return user
 
 
+@transaction.atomic
+def set_language(*, user: User, language: str) -> User:
+    """A signed-in user chooses the interface language; it follows them to every browser they sign in on."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("不支持该语言。"))
+    if user.language != language:
+        before = user.language
+        user.language = language
+        user.save(update_fields=["language"])
+        audit.record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, region_path=_region_path(user),
+                     enterprise_id=user.enterprise_id, changes={"language": [before, language]})
+    return user
+
+
 # -- login lockouts -----------------------------------------------------------------------------------
 def _may_unlock(actor: User) -> None:
     if not scope_for(actor).may_unlock_accounts:

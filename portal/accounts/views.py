@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from portal.core import ratelimit
@@ -309,3 +310,14 @@ def lockout_release(request):
     else:
         messages.success(request, done)
     return redirect("accounts:lockouts")
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch (the cookie, for every visitor), and for a signed-in user their account's
+    choice too, so it follows them to their next sign-in on any browser."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.set_language(user=request.user, language=language)
+    return response

@@ -106,7 +106,7 @@ def value_text(value: Any, field: Any = None, model: type[models.Model] | None =
         return ";".join(f"{field_label(model, str(k))}:{value_text(v, _field(model, str(k)), model)}"
                         for k, v in value.items()) or NOTHING
     if isinstance(value, (list, tuple)):
-        return "、".join(value_text(v, field, model) for v in value) or NOTHING
+        return _("、").join(value_text(v, field, model) for v in value) or NOTHING
     return str(value)
 
 

@@ -10,17 +10,21 @@ bookmarks and callers' programs: a month ``2026-1``, a quarter ``2026-3``.
   (a ``Month``, a period row);
 - ``MonthConverter`` / ``QuarterConverter``: URL path converters ``<month:…>`` and ``<quarter:…>``
   (registered by ``portal.core.apps``);
-- ``MonthField`` / ``QuarterField``: form fields; ``month_from_query``: a page's ``?period=`` value.
+- ``MonthField`` / ``QuarterField``: form fields; ``month_from_query``: a page's ``?period=`` value;
+- ``month_label`` / ``quarter_label``: how a page names a month or a quarter, in the active language
+  ("2026年11月" / "November 2026", "2026年第3季度" / "Q3 2026"); ``Month`` and ``Quarter`` print their code.
 
 Nothing here knows a domain app's tables: ``monitoring.periods`` turns a ``Month`` into its Period.
 """
 
 import re
+from datetime import date
 from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import register_converter
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,6 +84,21 @@ def quarter_code(year, quarter: int | None = None) -> str:
     if quarter is None:
         year, quarter = year.year, year.quarter
     return f"{int(year):04d}-Q{int(quarter)}"
+
+
+def month_label(year, month: int | None = None) -> str:
+    """``month_label(2026, 11)`` or ``month_label(period)`` → "2026年11月", in English "November 2026"
+    (the active language's YEAR_MONTH_FORMAT)."""
+    if month is None:
+        year, month = year.year, year.month
+    return date_format(date(int(year), int(month), 1), "YEAR_MONTH_FORMAT")
+
+
+def quarter_label(year, quarter: int | None = None) -> str:
+    """``quarter_label(2026, 3)`` or ``quarter_label(obj_with_year_and_quarter)`` → "2026年第3季度", "Q3 2026"."""
+    if quarter is None:
+        year, quarter = year.year, year.quarter
+    return _("%(y)d年第%(q)d季度") % {"y": int(year), "q": int(quarter)}
 
 
 def parse_month(value) -> Month:

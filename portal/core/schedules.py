@@ -3,8 +3,12 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-WEEKDAYS = {"0": "日", "1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "日"}
+WEEKDAYS = {"0": pgettext_lazy("weekday", "日"), "1": pgettext_lazy("weekday", "一"),
+            "2": pgettext_lazy("weekday", "二"), "3": pgettext_lazy("weekday", "三"),
+            "4": pgettext_lazy("weekday", "四"), "5": pgettext_lazy("weekday", "五"),
+            "6": pgettext_lazy("weekday", "六"), "7": pgettext_lazy("weekday", "日")}
 
 
 def _numbers(field: str) -> list[str] | None:
@@ -25,12 +29,12 @@ def _days(crontab: Any) -> str | None:
     if dom == "*" and month == "*" and dow == "*":
         return _("每天")
     if dom == "*" and month == "*" and _numbers(dow) and all(d in WEEKDAYS for d in _numbers(dow) or []):
-        return _("每周%(days)s") % {"days": "、".join(WEEKDAYS[d] for d in _numbers(dow) or [])}
+        return _("每周%(days)s") % {"days": _("、").join(str(WEEKDAYS[d]) for d in _numbers(dow) or [])}
     if _numbers(dom) and month == "*" and dow == "*":
-        return _("每月 %(days)s 日") % {"days": "、".join(str(int(d)) for d in _numbers(dom) or [])}
+        return _("每月 %(days)s 日") % {"days": _("、").join(str(int(d)) for d in _numbers(dom) or [])}
     if _numbers(dom) and _numbers(month) and dow == "*":
-        return _("每年 %(months)s 月 %(days)s 日") % {"months": "、".join(str(int(m)) for m in _numbers(month) or []),
-                                                 "days": "、".join(str(int(d)) for d in _numbers(dom) or [])}
+        return _("每年 %(months)s 月 %(days)s 日") % {"months": _("、").join(str(int(m)) for m in _numbers(month) or []),
+                                                 "days": _("、").join(str(int(d)) for d in _numbers(dom) or [])}
     return None
 
 

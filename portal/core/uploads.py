@@ -544,7 +544,7 @@ def check(fileobj: Any, kinds: Iterable[str], *, extension: str | None = None) -
     kind = detect_kind(fileobj)
     if kind is None or kind not in kinds:
         raise _refuse(_("文件内容不是%(kinds)s格式,请检查后重新上传。") % {
-            "kinds": "、".join(KIND_LABELS[k] for k in kinds)}, "wrong_type")
+            "kinds": _("、").join(KIND_LABELS[k] for k in kinds)}, "wrong_type")
     if extension is not None and extension != kind:
         raise _refuse(_("文件内容(%(kind)s)与扩展名(.%(ext)s)不符,请检查后重新上传。") % {
             "kind": kind.upper(), "ext": extension}, "extension")
@@ -587,7 +587,7 @@ class UploadField(forms.FileField):
         extension = os.path.splitext(upload.name or "")[1].lower().lstrip(".")
         if extension not in self.kinds:
             raise ValidationError(gettext_lazy("请上传 %(ext)s 格式的文件。") % {
-                "ext": "、".join(f".{k}" for k in self.kinds)}, code="extension")
+                "ext": _("、").join(f".{k}" for k in self.kinds)}, code="extension")
         checked = check(upload, self.kinds, extension=extension)
         if self.row_limits:
             check_rows(checked, self.row_limits)

@@ -26,7 +26,7 @@ def validate_credit_code(code: str) -> str:
     bad = sorted({ch for ch in code if ch not in CHARSET})
     if bad:
         raise ValidationError(
-            _("统一社会信用代码含有不允许的字符:%(chars)s(不使用 I、O、S、V、Z)。") % {"chars": "、".join(bad)},
+            _("统一社会信用代码含有不允许的字符:%(chars)s(不使用 I、O、S、V、Z)。") % {"chars": _("、").join(bad)},
             code="credit_code_charset",
         )
     expected = check_character(code[:17])

@@ -31,7 +31,7 @@ class CreditCodeField(forms.CharField):
 
 def industry_label(industry) -> str:
     """An option of an industry list; a code spanning several size categories says it needs a finer one."""
-    label = f"{industry.code} {industry.name}"
+    label = f"{industry.code} {industry.label}"
     return label + gettext("(须选下级行业)") if industry.spans_categories else label
 
 
@@ -136,7 +136,7 @@ class FilterForm(ScopedForm):
     def __init__(self, *args, region_choices, industry_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = region_choices
-        self.fields["region"].label_from_instance = lambda r: "\u3000" * (r.level - 1) + r.name
+        self.fields["region"].label_from_instance = lambda r: "\u00a0\u00a0" * (r.level - 1) + r.name
         self.fields["industry"].queryset = industry_choices
         self.fields["honour"].choices = [("", _("全部"))] + [
             (name, Enterprise._meta.get_field(name).verbose_name) for name in HONOUR_FILTERS]

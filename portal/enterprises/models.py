@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.scoping import InRegion, Public, ScopedQuerySet, Through
+from portal.core.i18n import in_language
 
 
 class SizeClass(models.TextChoices):
@@ -40,6 +41,7 @@ class Industry(models.Model):
 
     code = models.CharField(_("行业代码"), max_length=8, unique=True)
     name = models.CharField(_("行业名称"), max_length=128)
+    name_en = models.CharField(_("行业名称(英文)"), max_length=200, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     size_category = models.CharField(_("划型行业"), max_length=32, blank=True)
     is_industrial = models.BooleanField(_("工业"), default=False)
@@ -53,7 +55,12 @@ class Industry(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the official English name (GB/T 4754's) in English."""
+        return in_language(self.name, self.name_en)
 
     @property
     def spans_categories(self) -> bool:
@@ -70,6 +77,7 @@ class SizeStandard(models.Model):
 
     code = models.CharField(_("版本"), max_length=32, unique=True)
     title = models.CharField(_("文件名称"), max_length=200)
+    title_en = models.CharField(_("文件名称(英文)"), max_length=200, blank=True)
     effective_from = models.DateField(_("施行日期"))
 
     tenancy = Public()
@@ -81,7 +89,11 @@ class SizeStandard(models.Model):
         ordering = ["-effective_from"]
 
     def __str__(self):
-        return f"{self.title} ({self.code})"
+        return f"{self.label} ({self.code})"
+
+    @property
+    def label(self) -> str:
+        return in_language(self.title, self.title_en)
 
 
 class SizeThreshold(models.Model):
@@ -94,6 +106,7 @@ class SizeThreshold(models.Model):
     standard = models.ForeignKey(SizeStandard, on_delete=models.CASCADE, related_name="thresholds")
     category = models.CharField(_("划型行业"), max_length=32)
     category_label = models.CharField(_("行业名称"), max_length=64)
+    category_label_en = models.CharField(_("行业名称(英文)"), max_length=100, blank=True)
     size_class = models.CharField(_("规模"), max_length=8, choices=SizeClass.choices)
     min_employees = models.PositiveIntegerField(_("从业人员下限"), null=True, blank=True)
     min_revenue = models.DecimalField(_("营业收入下限(万元)"), max_digits=14, decimal_places=2, null=True, blank=True)

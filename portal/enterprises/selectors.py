@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.accounts.scoping import scope_for, within
 from portal.audit.models import AuditEntry
+from portal.core.i18n import in_language
 from portal.regions.models import Region
 
 from .models import HONOUR_FIELDS, Enterprise, Honour, Industry, SizeClass, SizeThreshold
@@ -134,7 +135,7 @@ def size_basis(enterprise: Enterprise) -> dict:
         lines.append({"size_class": SizeClass.MICRO.value, "label": labels[SizeClass.MICRO.value],
                       "text": _("未达到小型企业标准")})
     basis["lines"] = lines
-    basis["category_label"] = rows[0].category_label if rows else ""
+    basis["category_label"] = in_language(rows[0].category_label, rows[0].category_label_en) if rows else ""
     return basis
 
 
@@ -144,7 +145,8 @@ def category_labels() -> dict[str, str]:
         standard = current_standard()
     except LookupError:
         return {}
-    return dict(SizeThreshold.objects.filter(standard=standard).values_list("category", "category_label"))
+    rows = SizeThreshold.objects.filter(standard=standard).values_list("category", "category_label", "category_label_en")
+    return {category: in_language(label, english) for category, label, english in rows}
 
 
 def coarse_industry_count() -> int:

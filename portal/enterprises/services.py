@@ -60,9 +60,9 @@ def coarse_industry_message(industry: Industry, table: Any=None) -> str:
     """Why an enterprise cannot be filed under a code spanning several categories, and what to file instead."""
     finer = finer_industries(industry, Industry.objects.all() if table is None else table)
     if len(finer) <= MAX_NAMED_CODES:
-        choices = "、".join(str(i) for i in finer)
+        choices = _("、").join(str(i) for i in finer)
     else:
-        choices = "、".join(i.code for i in finer)
+        choices = _("、").join(i.code for i in finer)
     return _("行业“%(industry)s”在《中小企业划型标准规定》中分属不同的行业类别,无法据以划型,"
              "请改选更细的行业代码:%(choices)s。") % {"industry": industry, "choices": choices}
 
@@ -315,7 +315,7 @@ def read_import_rows(fileobj: Any) -> list[tuple[int, list]]:
     expected = [c.header for c in IMPORT_COLUMNS]
     if header_no != 1 or headers != expected:
         raise ValidationError(_("表头与模板不一致,请使用本平台提供的模板(第1行应为:%(h)s)。") % {
-            "h": "、".join(expected)})
+            "h": _("、").join(expected)})
     return data_rows
 
 

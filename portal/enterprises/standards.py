@@ -70,6 +70,12 @@ def check_standard_data(data: dict) -> None:
         raise ValueError(f"{Industry.NOT_APPLICABLE!r} is reserved for industries outside the standard")
 
 
+def _english(model, field: str, value: str | None) -> dict:
+    """The English name of a row, for a model that has the column (the migrations before it load the same
+    files into the tables as they were)."""
+    return {field: value or ""} if any(f.name == field for f in model._meta.get_fields()) else {}
+
+
 @transaction.atomic
 def load_size_standard(path: Path, *, apps=None) -> SizeStandard:
     """Load (or reload) a size standard from its JSON file. A revised standard is a new file."""
@@ -79,7 +85,8 @@ def load_size_standard(path: Path, *, apps=None) -> SizeStandard:
     check_standard_data(data)
     standard, _created = standard_model.objects.update_or_create(
         code=data["code"],
-        defaults={"title": data["title"], "effective_from": date.fromisoformat(data["effective_from"])},
+        defaults={"title": data["title"], "effective_from": date.fromisoformat(data["effective_from"]),
+                  **_english(standard_model, "title_en", data.get("title_en"))},
     )
     standard.thresholds.all().delete()
     rows = []
@@ -91,6 +98,7 @@ def load_size_standard(path: Path, *, apps=None) -> SizeStandard:
                     standard=standard,
                     category=cat["category"],
                     category_label=cat["label"],
+                    **_english(threshold_model, "category_label_en", cat.get("label_en")),
                     size_class=size_class.value,
                     min_employees=bounds.get("employees"),
                     min_revenue=bounds.get("revenue"),
@@ -147,6 +155,7 @@ def load_industries(path: Path, *, apps=None) -> int:
             code=row["code"],
             defaults={
                 "name": row["name"],
+                **_english(model, "name_en", row.get("name_en")),
                 "parent": by_code.get(row["parent"]),
                 "size_category": row["size_category"] or Industry.SPANS_CATEGORIES,
                 "is_industrial": row["is_industrial"],

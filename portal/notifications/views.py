@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.admin import SCHEDULABLE_TASKS
+
 from . import selectors, services
 from .forms import PreferenceForm
 
@@ -73,5 +75,8 @@ def preferences(request):
 def jobs(request):
     if not selectors.can_see_schedule(request.user):
         raise PermissionDenied
-    return render(request, "notifications/jobs.html", {
-        "schedule": selectors.schedule(user=request.user), "runs": selectors.recent_runs(user=request.user)})
+    schedule = selectors.schedule(user=request.user)
+    for task in schedule:  # a job the portal schedules by its name in the reader's language
+        task.label = SCHEDULABLE_TASKS.get(task.task, task.name)
+    return render(request, "notifications/jobs.html", {"schedule": schedule,
+                                                       "runs": selectors.recent_runs(user=request.user)})

@@ -85,7 +85,7 @@ def test_the_review_page_in_english(world, login, reviewed):
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Insufficient orders" in html and "Synthetic data" in html
     assert "Data exchange (南通市监测系统)" in html
-    assert "Total profit、Employees at period end" in html
+    assert "Total profit, Employees at period end" in html
     assert "Month-on-month" in html and "Year-on-year" in html
 
 
