@@ -107,8 +107,11 @@ def file_form(request, period: Month, enterprise_id: int | None = None):
         return _filed_report(request, enterprise, period, filing, situation, on_behalf=enterprise_id is not None)
     industrial = enterprise.industry.is_industrial
     warnings = list(filing.warnings) if filing else []
+    confirming = False
     if request.method == "POST":
         form, formset, period, done = _post_filing(request, enterprise, period, industrial, warnings)
+        confirming = done == ASK_TO_CONFIRM
+        done = done is True
         if done and enterprise_id is not None and "submit" in request.POST:
             return redirect(_with_period(_url("monitoring:review_queue"), period))
         if done:  # a draft stays on the form; a submission shows the filed report with its status
@@ -122,7 +125,7 @@ def file_form(request, period: Month, enterprise_id: int | None = None):
     return render(request, "monitoring/file_form.html", {
         "period": period, "enterprise": enterprise, "filing": filing, "form": form, "formset": formset,
         "rows": _indicator_rows(form, filing, enterprise, period), "on_behalf": enterprise_id is not None,
-        "situation": situation, "editable": True,
+        "situation": situation, "editable": True, "confirming": confirming,
         "survey": [form[name] for name in form.survey_fields],
         "explain": [form[name] for name in form.warning_fields],
         "unexplained": [name for name in form.warning_fields if name in form.errors],
@@ -221,9 +224,17 @@ def _initial_values(filing) -> tuple[dict, list[dict]]:
     return initial, product_initial
 
 
+# 报送 asks first. The button sends ``submit=ask``; the page answers with the form as typed and a 确认报送 button
+# (``submit=1``), nothing written. With the page's script the browser asks instead (``data-confirm``) and the
+# button sends ``submit=1`` at once (``data-confirmed-value``), so a person confirms exactly once either way.
+ASK_TO_CONFIRM = "confirm"
+
+
 def _post_filing(request, enterprise, period, industrial: bool, warnings: list):
-    """Check and save the posted filing: (form, formset, period, saved)."""
+    """Check and save the posted filing: (form, formset, period, outcome) — outcome True once saved,
+    ``ASK_TO_CONFIRM`` when a submission passed every check and waits for the person's confirmation."""
     submit = "submit" in request.POST
+    confirmed = request.POST.get("submit") == "1"
     formset = ProductFormSet(request.POST, prefix="products")
     # Bind once without explanation boxes to learn which warnings the posted data raises, then again
     # with a box for each warning so the explanations typed for them are kept.
@@ -241,6 +252,10 @@ def _post_filing(request, enterprise, period, industrial: bool, warnings: list):
                 form.add_error(field, msgs)
     elif form.is_valid() and formset.is_valid():
         data = {**form.payload(), "products": products_from(formset)}
+        if submit and not confirmed:
+            ready = _ready_to_submit(form, selectors.check_filing(enterprise=enterprise, period=period, data=data),
+                                     data)
+            return form, formset, period, ASK_TO_CONFIRM if ready else False
         try:
             period = periods.opened(period)  # filing writes for the month: open it if nobody has
             services.file_one(actor=request.user, enterprise=enterprise, period=period, data=data, submit=submit)
@@ -254,6 +269,17 @@ def _post_filing(request, enterprise, period, industrial: bool, warnings: list):
             messages.success(request, _("已报送,等待县级主管部门审核。") if submit else _("草稿已保存。"))
             return form, formset, period, True
     return form, formset, period, False
+
+
+def _ready_to_submit(form, result, data: dict) -> bool:
+    """Would ``file_one`` accept this submission? Its errors and unexplained warnings go on the form if not."""
+    for field, msgs in result.errors.items():
+        form.add_error(field if field in form.fields else None, msgs)
+    for w in result.unexplained(data.get("explanations") or {}) if result.ok else []:
+        name = f"explain_{w['code']}"
+        form.add_error(name if name in form.fields else None,
+                       _("请对预警“%(msg)s”填写说明。") % {"msg": w["message"]})
+    return not form.errors
 
 
 def _indicator_rows(form, filing, enterprise, period) -> list[dict]:

@@ -32,7 +32,8 @@
       var index = parseInt(total.value, 10);
       var max = parseInt(document.getElementById("id_products-MAX_NUM_FORMS").value, 10);
       if (index >= max) { return; }
-      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      var html = template.innerHTML.replace(/__prefix__/g, String(index))
+        .replace(/__row__/g, String(index + 1));  // the delete checkbox's label: 删除第 N 行产品
       document.querySelector("#products tbody").insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
       var first = document.getElementById("id_products-" + index + "-name");

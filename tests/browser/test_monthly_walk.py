@@ -26,6 +26,7 @@ def fill_filing(page, values: dict):
 
 
 def test_month_walk(world, live_server, page):
+    page.on("dialog", lambda dialog: dialog.accept())  # 报送 asks first
     period = open_period()
     previous = open_period(2)
     services.file_one(actor=world.users["enterprise"], enterprise=world.e_haian, period=previous, submit=True,

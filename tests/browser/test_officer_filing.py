@@ -66,6 +66,7 @@ def test_an_approved_report_is_read_only_and_the_city_grants_its_unlock(world, l
 
 
 def test_the_enterprise_withdraws_an_unreviewed_submission_to_correct_it(world, live_server, page):
+    page.on("dialog", lambda dialog: dialog.accept())  # 报送 asks first
     period = open_period()
     _submit(world, period)
     sign_in(page, live_server, "qiye")
@@ -105,6 +106,7 @@ def test_fields_the_reviewer_marked_are_highlighted(world, live_server, page):
 
 
 def test_unexplained_warnings_are_announced_at_the_top_and_the_page_goes_to_them(world, live_server, page):
+    page.on("dialog", lambda dialog: dialog.accept())  # 报送 asks first
     period = open_period()
     sign_in(page, live_server, "qiye")
     page.goto(f"{live_server.url}/monitoring/file/{periods.code(period)}/")

@@ -56,7 +56,7 @@ def test_a_county_page_shows_its_own_row_and_no_empty_notice(world, login):
     assert body_rows(html, "totals") == ["海安市"]
     assert body_rows(html, "diffusion") == []  # no child regions; the footer is the county's own row
     assert str(world.haian.pk) not in re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", table(html, "diffusion"))
-    assert "<th>海安市</th><th class=\"num\">1</th>" in table(html, "diffusion")
+    assert "<th scope=\"row\">海安市</th><td class=\"num\"><b>1</b></td>" in table(html, "diffusion")
     assert 'id="compare-chart"' not in html  # a county has no child regions to compare
 
 

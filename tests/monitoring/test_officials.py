@@ -70,7 +70,7 @@ def test_the_review_page_shows_labels_names_and_the_months_own_figures(world, lo
     assert "需修改:利润总额、从业人员期末人数" in history and "total_profit" not in history
     # Revenue: 1050 to date, 150 this month (900 in September, 100 that month: +50%), 700 last October: +50%.
     revenue = row_of(html, "revenue")
-    assert ">1050.0<" in revenue and ">150.0<" in revenue and revenue.count(">50.0%<") == 2
+    assert ">1,050.0<" in revenue and ">150.0<" in revenue and revenue.count(">50.0%<") == 2  # grouped
     assert 'class="field-error"' in revenue and "营业收入同比变化超过50%" in revenue
     # Employees (a stock): 110 against 100 in September (+10%) and 88 last October (+25%); no month's own value.
     employees = row_of(html, "employees")

@@ -191,3 +191,28 @@ def test_county_dashboard_counts_its_own_submissions(world, login):
     text = login(world.users["county"]).get(reverse("core:dashboard")).content.decode()
     badge = re.search(r'本期报送情况.{0,12}</a>\s*<span class="badge[^"]*">([^<]*)</span>', text)
     assert badge and badge.group(1) == "1/2"  # submitted / expected in 海安: one of its two enterprises
+
+
+def test_submitting_asks_for_a_confirmation_on_the_page_first(world, login):
+    """报送 without the page's script: the form comes back with a 确认报送 step and nothing is written until
+    the person confirms."""
+    period = open_period()
+    client = login(world.users["enterprise"])
+    asked = form_post(valid_data())
+    asked["submit"] = "ask"
+    html = client.post(file_url(period), asked).content.decode()
+    assert 'data-testid="confirm-submit"' in html and 'name="submit" value="1"' in html
+    assert not Filing.objects.filter(enterprise=world.e_haian).exists()
+    response = client.post(file_url(period), form_post(valid_data()))
+    assert response.status_code == 302
+    assert Filing.objects.get(enterprise=world.e_haian).status == FilingStatus.SUBMITTED
+
+
+def test_submitting_with_unexplained_warnings_shows_them_before_any_confirmation(world, login):
+    period = open_period()
+    client = login(world.users["enterprise"])
+    asked = form_post(valid_data(total_profit=Decimal("5000")))
+    asked["submit"] = "ask"
+    html = client.post(file_url(period), asked).content.decode()
+    assert 'data-testid="warnings-banner"' in html and 'data-testid="confirm-submit"' not in html
+    assert not Filing.objects.filter(enterprise=world.e_haian).exists()
