@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "monitoring",
     "platforms",
     "incubators",
+    "upscaling",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("bulletins/", include("portal.bulletins.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("upscaling/", include("upscaling.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("monitoring.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
