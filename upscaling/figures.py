@@ -88,7 +88,7 @@ def progress(*, viewer: Viewer, year: int, on: date) -> tuple[list[Progress], Pr
     rows = []
     for c in counties:
         t = targets.get(c.pk)
-        hit = counts.get(c.path, {})
+        hit: Any = counts.get(c.path, {})
         rows.append(Progress(region=c, name=c.name, target=t.new_enterprises if t else None,
                              target_output=t.new_output if t else None, gross=hit.get("gross", 0),
                              leavers=hit.get("leavers", 0), new_output=(output.get(c.path) or Decimal(0)) / 10000,

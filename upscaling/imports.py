@@ -111,7 +111,7 @@ def _frame(header: list[str], rows: list[tuple[int, list]], kind: str, mapping: 
     missing = [str(f.label) for f in FIELDS[kind] if f.required and mapping.get(f.key) not in header]
     if missing:
         raise ValidationError(_("请为以下项目选择对应的列:%(f)s。") % {"f": "、".join(missing)})
-    data = {"row": [n for n, _v in rows]}
+    data: dict[str, list[Any]] = {"row": [n for n, _v in rows]}
     for f in FIELDS[kind]:
         col = header.index(mapping[f.key]) if mapping.get(f.key) in header else None
         data[f.key] = [(v[col] if col is not None and col < len(v) else None) for _n, v in rows] if col is not None \
@@ -296,7 +296,8 @@ def _ids_by_code(codes: list[str]) -> dict[str, int]:
 
 
 def _write_entries(df: pd.DataFrame, kind: str, year: int, ids: dict[str, int], entries: dict) -> None:
-    to_create, to_update = [], []
+    to_create: list[PoolEntry] = []
+    to_update: list[PoolEntry] = []
     for r in df.itertuples():
         pk = ids[r.code]
         entry = entries.get(pk) or PoolEntry(enterprise_id=pk, region_path=r.region.path)
@@ -324,7 +325,8 @@ def _plan_months(actor: Any, df: pd.DataFrame, year: int, month: int, result: Im
     result.created = len(df) - len(current)
     if dry_run:
         return
-    to_create, to_update = [], []
+    to_create: list[MonthlySales] = []
+    to_update: list[MonthlySales] = []
     for pk, r in zip(ids, df.itertuples(), strict=True):
         row = current.get(pk) or MonthlySales(enterprise_id=pk, region_path=existing[r.code][1], year=year, month=month)
         row.sales, row.taxes = Decimal(str(round(r.sales, 2))), Decimal(str(round(r.taxes, 2)))

@@ -71,7 +71,9 @@ def backtest(last_year: np.ndarray, year_before: np.ndarray, *, threshold: float
     complete = ~np.isnan(last).any(axis=1) & (last.sum(axis=1, where=~np.isnan(last)) > 0)
     last, before = last[complete], before[complete]
     actual = last.sum(axis=1)
-    months, errors, right = list(range(1, 12)), [], []
+    months = list(range(1, 12))
+    errors: list[float | None] = []
+    right: list[float | None] = []
     for m in months:
         if not len(actual):
             errors.append(None)
