@@ -19,18 +19,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.accounts.scoping import scope_for
+from portal.accounts.models import User
+from portal.accounts.scoping import Viewer, scope_for
+from portal.audit import context as audit_context
 from portal.audit import services as audit
-from portal.core import uploads
+from portal.core import jobs, uploads
 from portal.core.db import analyze
 from portal.enterprises.credit_code import validate_credit_code
 from portal.enterprises.models import Enterprise, Industry, SizeClass
 from portal.enterprises.standards import current_standard
+from portal.notifications.models import TaskRun
+from portal.notifications.tasking import queue_tracked
 from portal.regions.models import Region, RegionLevel
 
 from .models import BAND_LOW, THRESHOLD, ColumnMapping, ListKind, MonthlySales, MonthlySource, PoolEntry
 
 MAX_ROWS = 200_000
+IMPORT_TASK = "upscaling.tasks.import_list"
 PREVIEW_ROWS = 10
 DEFAULT_INDUSTRY = "C"  # 制造业, when the list names no industry
 
@@ -343,3 +348,28 @@ def _plan_months(actor: Any, df: pd.DataFrame, year: int, month: int, result: Im
 def _remember(actor: Any, kind: str, mapping: dict[str, str]) -> None:
     ColumnMapping.objects.update_or_create(region_id=actor.region_id, kind=kind,
                                            defaults={"mapping": mapping, "region_path": actor.region.path})
+
+
+# -- lists too large for a request: a background job the uploader follows -------------------------------------
+
+def queue_import(*, actor: Any, kind: str, spooled: str, mapping: dict[str, str], year: int,
+                 month: int | None) -> TaskRun:
+    """Import an already spooled list in the background (same checks, all or nothing)."""
+    if not scope_for(actor).is_official or scope_for(actor).is_province:
+        raise PermissionDenied(_("只有市、县级主管部门可以导入培育库名单。"))
+    uploads.spooled_path(spooled)  # only a name the spool made
+    return queue_tracked(IMPORT_TASK, owner=actor, spooled=spooled, user_id=actor.pk,
+                         ip_address=audit_context.current().ip_address, kind=kind, mapping=mapping, year=year,
+                         month=month)
+
+
+def run_import_job(*, spooled: str, user_id: int, ip_address: str | None, kind: str, mapping: dict[str, str],
+                   year: int, month: int | None, progress: Any = None) -> dict:
+    """What the task runs: the queued import as its uploader, audited as channel "import"."""
+    actor = User.objects.select_related("region").get(pk=user_id)
+    return jobs.run_import(spooled=spooled, ip_address=ip_address, act=lambda fh: import_list(
+        actor=actor, kind=kind, fileobj=fh, mapping=mapping, year=year, month=month, progress=progress))
+
+
+def import_job(*, user: Viewer, task_id: str) -> jobs.ImportJob | None:
+    return jobs.import_job(user=user, task_id=task_id, task=IMPORT_TASK)

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from portal.accounts.scoping import scope_for
 from portal.core import uploads
 from portal.core.bounds import parse_id
 from portal.core.exceptions import attempt
+from portal.core.job_views import import_job_views
 from portal.regions.models import Region
 
 from . import figures, imports, selectors, services
@@ -189,6 +191,13 @@ def import_map(request, kind: str):
     result = None
     if request.method == "POST" and form.is_valid():
         dry_run = request.POST.get("act") != "import"
+        if not dry_run and len(rows) > settings.IMPORT_INLINE_MAX_ROWS:
+            ok, run = attempt(request, lambda: imports.queue_import(
+                actor=request.user, kind=kind, spooled=pending["spooled"], mapping=form.cleaned_data,
+                year=pending["year"], month=pending.get("month")))
+            if ok and run is not None:
+                request.session.pop(SESSION_KEY, None)
+                return redirect("upscaling:import_job", task_id=run.task_id)
         with path.open("rb") as fh:
             ok, result = attempt(request, lambda: imports.import_list(
                 actor=request.user, kind=kind, fileobj=fh, mapping=form.cleaned_data, year=pending["year"],
@@ -202,6 +211,19 @@ def import_map(request, kind: str):
     return render(request, "upscaling/import_map.html", {
         "form": form, "kind": ListKind(kind), "pending": pending, "rows": len(rows), "result": result,
         "header": header, "sample": [v for _n, v in rows[:5]]})
+
+
+def _find_import_job(request, task_id: str):
+    _official(request)
+    return imports.import_job(user=request.user, task_id=task_id)
+
+
+def _show_import_job(request, job):
+    return render(request, "upscaling/import_job.html", {"job": job, "result": job.result})
+
+
+# A queued list import's progress and, once done, its outcome; only the official who uploaded it sees it.
+import_job, import_job_status = import_job_views(find=_find_import_job, show=_show_import_job)
 
 
 @login_required

@@ -189,3 +189,18 @@ def test_the_import_pages_map_preview_and_import(world, login):
     assert preview.status_code == 200 and "预览结果" in preview.content.decode() and not PoolEntry.objects.exists()
     done = county.post(reverse("upscaling:import_map", args=["tax"]), {**mapping, "act": "import"})
     assert done.status_code == 302 and PoolEntry.objects.count() == 1
+
+
+def test_a_large_list_is_imported_by_a_job_only_its_uploader_follows(world, login, settings,
+                                                                    django_capture_on_commit_callbacks):
+    settings.IMPORT_INLINE_MAX_ROWS = 1
+    county = login(world.users["county"])
+    rows = [[f.next_credit_code(), f"企业{i}", "海安市", 6_000_000 + i] for i in range(3)]
+    county.post(reverse("upscaling:import_upload", args=["tax"]), {"file": xlsx(TAX_HEADER, rows), "year": "2025"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = county.post(reverse("upscaling:import_map", args=["tax"]), {**TAX_MAPPING, "act": "import"})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert PoolEntry.objects.count() == 3  # eager in tests: done by now
+    page = county.get(response["Location"])
+    assert page.status_code == 200 and "导入完成" in page.content.decode()
+    assert login(world.users["other_county"]).get(response["Location"]).status_code == 404
