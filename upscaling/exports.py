@@ -25,3 +25,18 @@ def progress_workbook(context: dict) -> bytes:
     sheet.fit_to_pages(1, 0)
     book.close()
     return buffer.getvalue()
+
+
+def reward_workbook(*, year: int, rows: list) -> bytes:
+    buffer = BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(_("奖励测算"))
+    bold = book.add_format({"bold": True})
+    sheet.write(0, 0, _("%(y)s年列规企业新增地方贡献(万元)") % {"y": year}, bold)
+    sheet.write_row(2, 0, [_("地区"), _("当年列规企业(家)"), _("当年税收"), _("上年税收"), _("新增地方贡献")], bold)
+    for i, r in enumerate(rows, start=3):
+        sheet.write_row(i, 0, [r.name, r.enterprises, float(r.taxes), float(r.taxes_last_year),
+                               float(r.new_contribution)])
+    sheet.set_column(0, 0, 14)
+    book.close()
+    return buffer.getvalue()

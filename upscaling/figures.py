@@ -120,3 +120,34 @@ def register_figures() -> None:
     register_figure("upscaling.new_above_size", label=_("新增规上工业企业数"), unit=_("家"), value=new_above_size)
     register_figure("upscaling.net_new_above_size", label=_("净增规上工业企业数(扣除退规)"), unit=_("家"),
                     value=net_new_above_size)
+
+
+@dataclass
+class Reward:
+    """Seed 002 四.2: the basis of a county's reward — the local tax contribution of the enterprises that
+    entered the statistics in ``year``, this year against last year (万元)."""
+
+    region: Region
+    name: str
+    enterprises: int
+    taxes: Decimal
+    taxes_last_year: Decimal
+
+    @property
+    def new_contribution(self) -> Decimal:
+        return self.taxes - self.taxes_last_year
+
+
+def reward_basis(*, viewer: Viewer, year: int) -> list[Reward]:
+    """Per county in the viewer's scope. Three queries."""
+    counties = list(Region.objects.visible_to(viewer).filter(level=RegionLevel.COUNTY).order_by("sort_order", "code"))
+    crossers = PoolEntry.objects.visible_to(viewer).filter(entered_on__year=year)
+    counts = dict(crossers.values("region_path").annotate(n=Count("pk")).values_list("region_path", "n"))
+    taxes: dict[tuple[str, int], Decimal] = {}
+    for path, y, s in MonthlySales.objects.visible_to(viewer).filter(
+            year__in=[year - 1, year], enterprise__pool_entry__entered_on__year=year).values(
+            "region_path", "year").annotate(s=Sum("taxes")).values_list("region_path", "year", "s"):
+        taxes[(path, y)] = s or Decimal(0)
+    return [Reward(region=c, name=c.name, enterprises=counts.get(c.path, 0),
+                   taxes=taxes.get((c.path, year), Decimal(0)), taxes_last_year=taxes.get((c.path, year - 1), Decimal(0)))
+            for c in counties]

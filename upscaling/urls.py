@@ -15,5 +15,6 @@ urlpatterns = [
     path("import/jobs/<slug:task_id>/status/", views.import_job_status, name="import_job_status"),
     path("analysis/", views.analysis, name="analysis"),
     path("targets/", views.targets, name="targets"),
+    path("reward/", views.reward, name="reward"),
     path("reports/<str:kind>/", views.report, name="report"),
 ]

@@ -21,7 +21,7 @@ from portal.core.job_views import import_job_views
 from portal.regions.models import Region
 
 from . import figures, imports, selectors, services
-from .exports import progress_workbook
+from .exports import progress_workbook, reward_workbook
 from .forms import MappingForm, MaterialsForm, MonthForm, NoteForm, ScreenForm, TargetForm, UploadForm
 from .models import MATERIALS, ListKind, Screening, Stage
 from .projection import RECENT_MONTHS, TREND_BOUNDS
@@ -283,3 +283,17 @@ def report(request, kind: str):
         response["Content-Disposition"] = f'attachment; filename="upscaling-{kind}-{year}.xlsx"'
         return response
     return render(request, "upscaling/report.html", context)
+
+
+@login_required
+def reward(request):
+    """Seed 002 四.2: the new local tax contribution of this year's crossers against last year, per county."""
+    _official(request)
+    year = _year(request)
+    rows = figures.reward_basis(viewer=request.user, year=year)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(reward_workbook(year=year, rows=rows), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="upscaling-reward-{year}.xlsx"'
+        return response
+    return render(request, "upscaling/reward.html", {"rows": rows, "year": year})

@@ -204,3 +204,17 @@ def test_a_large_list_is_imported_by_a_job_only_its_uploader_follows(world, logi
     page = county.get(response["Location"])
     assert page.status_code == 200 and "导入完成" in page.content.decode()
     assert login(world.users["other_county"]).get(response["Location"]).status_code == 404
+
+
+def test_reward_basis_counts_this_years_crossers_taxes_against_last_year(world, login):
+    _pooled(world.e_haian, stage=Stage.ENTERED, entered_on=date(2026, 4, 1))
+    _pooled(world.e_rugao, stage=Stage.ENTERED, entered_on=date(2026, 4, 1))
+    MonthlySales.objects.bulk_create([
+        MonthlySales(enterprise=e, region_path=e.region_path, year=y, month=1, sales=Decimal(100), taxes=t, source="tax")
+        for e in (world.e_haian, world.e_rugao) for y, t in ((2025, Decimal(3)), (2026, Decimal(10)))])
+    rows = {r.name: r for r in figures.reward_basis(viewer=world.users["county"], year=2026)}
+    assert list(rows) == ["海安市"] and rows["海安市"].new_contribution == Decimal(7)
+    city = login(world.users["city"])
+    assert "如皋市" in city.get(reverse("upscaling:reward") + "?year=2026").content.decode()
+    assert city.get(reverse("upscaling:reward") + "?year=2026&format=xlsx").content[:2] == b"PK"
+    assert "如皋市" not in login(world.users["county"]).get(reverse("upscaling:reward")).content.decode()
