@@ -64,7 +64,12 @@ def load(*, users: dict) -> None:
     MonthlySales.objects.bulk_create(months, batch_size=5000)
     notes = [DispatchNote(entry=entry, problems="订单增长但产能不足,需协调用地与用电", help_given="协调电力部门增容",
                           responsible="周科长", follow_up_on=today - timedelta(days=3 - k % 3), author=users.get("haian"))
-             for k, entry in enumerate(PoolEntry.objects.filter(screening=Screening.IN_POOL, stage=Stage.NEAR)[:12])]
+             for k, entry in enumerate(PoolEntry.objects.filter(screening=Screening.IN_POOL, stage=Stage.NEAR)
+                                       .order_by("id")[:6])]
+    notes += [DispatchNote(entry=entry, problems="订单增长但产能不足,需协调用地与用电", help_given="协调电力部门增容",
+                           responsible="吴审核", follow_up_on=today, author=users.get("haian"))
+              for entry in PoolEntry.objects.filter(screening=Screening.IN_POOL, stage=Stage.NEAR,
+                                                    enterprise__region__code="320685")[:4]]
     DispatchNote.objects.bulk_create(notes)
 
 

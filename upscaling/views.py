@@ -155,9 +155,7 @@ def import_upload(request, kind: str):
     _official(request)
     if kind not in ListKind.values:
         raise Http404
-    form = UploadForm(request.POST or None, request.FILES or None,
-                      initial={"year": _today().year - (1 if kind != ListKind.MONTHLY else 0),
-                               "month": max(_today().month - 1, 1)})
+    form = UploadForm(request.POST or None, request.FILES or None, initial=_upload_initial(kind))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if kind == ListKind.MONTHLY and not data["month"]:
@@ -167,6 +165,14 @@ def import_upload(request, kind: str):
                                             "name": data["file"].name[:100], "year": data["year"],
                                             "month": data["month"]}
             return redirect("upscaling:import_map", kind=kind)
+    return _upload_page(request, kind, form)
+
+
+def _upload_initial(kind: str) -> dict:
+    return {"year": _today().year - (1 if kind != ListKind.MONTHLY else 0), "month": max(_today().month - 1, 1)}
+
+
+def _upload_page(request, kind: str, form: UploadForm):
     return render(request, "upscaling/import_upload.html", {"form": form, "kind": ListKind(kind),
                                                             "fields": imports.FIELDS[kind]})
 
@@ -174,9 +180,11 @@ def import_upload(request, kind: str):
 @login_required
 def import_map(request, kind: str):
     _official(request)
+    if kind not in ListKind.values:
+        raise Http404
     pending = request.session.get(SESSION_KEY) or {}
-    if pending.get("kind") != kind:
-        return redirect("upscaling:import_upload", kind=kind)
+    if pending.get("kind") != kind:  # nothing uploaded (or another list): the first step
+        return _upload_page(request, kind, UploadForm(initial=_upload_initial(kind)))
     try:
         path = uploads.spooled_path(pending["spooled"])
         with path.open("rb") as fh:
