@@ -39,6 +39,7 @@ from portal.enterprises.standards import Classifier, current_standard
 from portal.notices.models import Notice, NoticeKind
 from portal.notifications.models import Channel, Delivery, Notification, Preference, TaskRun
 from portal.regions.models import Region, RegionLevel, RegionQuota
+from upscaling.models import ColumnMapping, CountyTarget, DispatchNote, MonthlySales, PoolEntry
 
 PASSWORD = "Test@Passw0rd!"
 _codes = itertools.count(1)
@@ -463,8 +464,63 @@ class UnlockRequestFactory(factory.django.DjangoModelFactory):
     requested_at = factory.LazyFunction(timezone.now)
 
 
+class CountyTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountyTarget
+
+    region = factory.LazyFunction(county)
+    region_path = factory.LazyAttribute(lambda o: o.region.path)
+    year = 2026
+    new_enterprises = 130
+
+
+class PoolEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PoolEntry
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+    on_tax_list = True
+
+
+class MonthlySalesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonthlySales
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+    year = 2026
+    month = 1
+    sales = Decimal("150")
+    source = "tax"
+
+
+class DispatchNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DispatchNote
+
+    entry = factory.SubFactory(PoolEntryFactory)
+    problems = "产能不足"
+    responsible = "张三"
+    follow_up_on = date(2026, 12, 31)
+
+
+class ColumnMappingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ColumnMapping
+
+    region = factory.LazyFunction(county)
+    region_path = factory.LazyAttribute(lambda o: o.region.path)
+    kind = "tax"
+    mapping = factory.LazyFunction(lambda: {"credit_code": "纳税人识别号"})
+
 # Every concrete model of the project's apps -> its factory (tests/test_factories.py keeps this complete).
 FACTORIES = {
+    CountyTarget: CountyTargetFactory,
+    PoolEntry: PoolEntryFactory,
+    MonthlySales: MonthlySalesFactory,
+    DispatchNote: DispatchNoteFactory,
+    ColumnMapping: ColumnMappingFactory,
     Region: RegionFactory,
     RegionQuota: QuotaFactory,
     User: UserFactory,
