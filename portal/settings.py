@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "monitoring",
     "platforms",
     "incubators",
+    "upscaling",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("platforms/", include("platforms.urls")),
     path("incubators/", include("incubators.urls")),
+    path("upscaling/", include("upscaling.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("monitoring.exchange.urls")),
     path("api/v1/", include("platforms.api_urls")),

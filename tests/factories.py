@@ -62,6 +62,7 @@ from portal.questionnaires import services as questionnaire_services
 from portal.questionnaires.models import Campaign, Invitation, Question, Questionnaire, Response
 from portal.regions.models import Region, RegionLevel, RegionQuota
 from portal.scorecards import models as sc
+from upscaling.models import ColumnMapping, CountyTarget, DispatchNote, MonthlySales, PoolEntry
 
 PASSWORD = "Test@Passw0rd!"
 _codes = itertools.count(1)
@@ -696,6 +697,55 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     channel = Response.Channel.ACCOUNT
     verified = True
 
+class CountyTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountyTarget
+
+    region = factory.LazyFunction(county)
+    region_path = factory.LazyAttribute(lambda o: o.region.path)
+    year = 2026
+    new_enterprises = 130
+
+
+class PoolEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PoolEntry
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+    on_tax_list = True
+
+
+class MonthlySalesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonthlySales
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    region_path = factory.LazyAttribute(lambda o: o.enterprise.region_path)
+    year = 2026
+    month = 1
+    sales = Decimal("150")
+    source = "tax"
+
+
+class DispatchNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DispatchNote
+
+    entry = factory.SubFactory(PoolEntryFactory)
+    problems = "产能不足"
+    responsible = "张三"
+    follow_up_on = date(2026, 12, 31)
+
+
+class ColumnMappingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ColumnMapping
+
+    region = factory.LazyFunction(county)
+    region_path = factory.LazyAttribute(lambda o: o.region.path)
+    kind = "tax"
+    mapping = factory.LazyFunction(lambda: {"credit_code": "纳税人识别号"})
 
 # Every concrete model of the project's apps -> its factory (tests/test_factories.py keeps this complete).
 
@@ -847,6 +897,11 @@ FACTORIES = {
     sc.Result: ResultFactory,
     sc.Consequence: ConsequenceFactory,
     sc.Objection: ObjectionFactory,
+    CountyTarget: CountyTargetFactory,
+    PoolEntry: PoolEntryFactory,
+    MonthlySales: MonthlySalesFactory,
+    DispatchNote: DispatchNoteFactory,
+    ColumnMapping: ColumnMappingFactory,
     Region: RegionFactory,
     RegionQuota: QuotaFactory,
     User: UserFactory,

@@ -139,6 +139,11 @@ class Scope:
         return self.is_official and not self.is_county
 
     @property
+    def may_set_upscaling_targets(self) -> bool:
+        """Set the counties' yearly 列规纳统 targets: the city (or the province), never a county itself."""
+        return self.is_official and not self.is_county
+
+    @property
     def may_report_up(self) -> bool:
         """Report the region's period up to the level above: a county to its city, a city to the province."""
         return self.is_county or self.is_city

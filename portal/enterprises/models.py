@@ -16,6 +16,8 @@ class SizeClass(models.TextChoices):
     MICRO = "micro", _("微型")
     # The standard does not class the enterprise's industry (e.g. 金融业, 铁路运输业): see Industry.
     NOT_APPLICABLE = "na", _("不适用")
+    # Employees or assets not known yet (an entry created from the tax or statistics bureau's list).
+    UNKNOWN = "unknown", _("未知")
 
 
 # The size codes of statistical tables (统计上大中小微型企业划分办法: 1 大型, 2 中型, 3 小型, 4 微型); an
@@ -143,11 +145,13 @@ class Enterprise(models.Model):
     # Denormalised copy of region.path so that a subtree filter needs no join (kept by the services).
     region_path = models.CharField(max_length=128, editable=False, db_index=True)
     industry = models.ForeignKey(Industry, verbose_name=_("所属行业"), on_delete=models.PROTECT)
-    employees = models.PositiveIntegerField(_("从业人员(人)"))
+    # Employees and assets may be unknown for an entry created from another department's list (the size
+    # class is then "unknown"); the registry's own form and import still require them.
+    employees = models.PositiveIntegerField(_("从业人员(人)"), null=True)
     # Bounds declared here are the registry's bounds everywhere (portal.core.bounds): form, service, import.
     revenue = models.DecimalField(_("营业收入(万元)"), max_digits=14, decimal_places=2,
                                   validators=[MinValueValidator(0)])
-    assets = models.DecimalField(_("资产总额(万元)"), max_digits=14, decimal_places=2,
+    assets = models.DecimalField(_("资产总额(万元)"), max_digits=14, decimal_places=2, null=True,
                                  validators=[MinValueValidator(0)])
     size_class = models.CharField(_("企业规模"), max_length=8, choices=SizeClass.choices, editable=False)
     size_standard = models.ForeignKey(

@@ -199,9 +199,12 @@ class Classifier:
                 t.min_employees, t.min_revenue, t.min_assets
             )
 
-    def classify(self, category: str, *, employees: int, revenue: Decimal, assets: Decimal) -> str:
+    def classify(self, category: str, *, employees: int | None, revenue: Decimal | None,
+                 assets: Decimal | None) -> str:
         if category == Industry.NOT_APPLICABLE:
             return SizeClass.NOT_APPLICABLE.value
+        if employees is None or revenue is None or assets is None:
+            return SizeClass.UNKNOWN.value
         rules = self.table.get(category)
         if rules is None:
             raise UnknownCategory(category)
