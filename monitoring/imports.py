@@ -5,7 +5,6 @@ products, keyed by credit code. Every row goes through the same parse → valida
 the form and the API; the upload is all or nothing.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import xlsxwriter
@@ -29,6 +28,7 @@ from monitoring.models import Period
 from monitoring.validation import MAX_PRODUCTS, parse_payload
 from portal.accounts.models import User
 from portal.core import jobs, uploads
+from portal.core.jobs import ImportResult
 from portal.enterprises.models import Enterprise
 from portal.notifications.models import TaskRun
 
@@ -66,18 +66,6 @@ IMPORT_TASK = "monitoring.tasks.import_filings"
 
 class _Rollback(Exception):
     pass
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
 
 
 def row_limits(actor) -> dict[str | int, int]:

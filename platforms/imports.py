@@ -4,7 +4,6 @@ The file passes ``portal.core.uploads`` first (the form's UploadField, again in 
 more rows than IMPORT_INLINE_MAX_ROWS is run by the task through ``portal.core.jobs`` as the registry import is.
 The rows go through the same batch core as the API (``services.plan_records``)."""
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import xlsxwriter
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.accounts.scoping import Viewer
 from portal.core import jobs, uploads
+from portal.core.jobs import ImportResult
 from portal.notifications.models import TaskRun
 
 from . import services
@@ -35,22 +35,6 @@ COLUMNS = (
 )
 HEADERS = [h for _k, h in COLUMNS]
 MAX_ROWS = 20000
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
 
 
 def _rows(fileobj: Any) -> list:

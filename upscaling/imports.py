@@ -63,24 +63,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 
 
 @dataclass
-class ImportResult:
-    created: int = 0       # pool entries (or months) added
-    updated: int = 0       # pool entries (or months) already there and updated
-    unchanged: int = 0
+class ImportResult(jobs.ImportResult):
+    # created / updated / unchanged: pool entries (or months) added, already there and updated, unchanged
     registered: int = 0    # registry entries created
     outside_band: int = 0  # tax list rows outside 500–2,000 万
     skipped: int = 0       # monthly rows of enterprises not in the pool or monitored (read from their filings)
     duplicates: int = 0    # rows whose credit code came earlier in the file
-    errors: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
 
 
 # -- reading -------------------------------------------------------------------------------------------------

@@ -60,6 +60,25 @@ def run_import(*, spooled: str, ip_address: str | None, act: Callable[[IO[bytes]
 
 
 @dataclass
+class ImportResult:
+    """An import's outcome: what it created, updated or left unchanged, and every row error (all or nothing:
+    with any error nothing is saved). An app with more counts subclasses it."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+
+@dataclass
 class JobResult:
     """A finished import job's outcome, shaped as the apps' own ImportResult for their pages."""
 

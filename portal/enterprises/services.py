@@ -18,6 +18,7 @@ from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core import bounds, jobs, uploads
 from portal.core.db import analyze
+from portal.core.jobs import ImportResult
 from portal.notifications.models import TaskRun
 from portal.regions.models import Region, RegionLevel
 
@@ -219,22 +220,6 @@ IMPORT_COLUMNS = (
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", ""}
 IMPORT_TASK = "portal.enterprises.tasks.import_enterprises"
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
 
 
 def _parse_int(raw: Any) -> int:

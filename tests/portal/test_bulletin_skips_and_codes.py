@@ -8,11 +8,12 @@ from datetime import date
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.bulletins import services as bulletins
 from portal.bulletins import tasks
 from portal.bulletins.models import Bulletin
+from portal.bulletins.templatetags.bulletin_tags import cell
 from portal.notifications.models import Notification
 from tests import factories as f
 
@@ -71,3 +72,17 @@ def test_each_region_has_its_six_digit_code_beside_its_name(quarter, login):  # 
     assert rows["合计"].value == "320000"
     page = login(world.users["province"]).get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
     assert "区划代码" in page and ">320600<" in page and ">320000<" in page
+
+
+def test_bulletin_cells_are_grouped_in_every_language():
+    """The printed bulletin groups thousands whatever the page's language (zh-hans has no grouping of its own)."""
+    class Column:
+        def __init__(self, key, kind):
+            self.key, self.kind = key, kind
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert cell({"n": 1701}, Column("n", "int")) == "1,701"
+            assert cell({"x": 12345.67}, Column("x", "float")) == "12,345.7"
+            assert cell({"r": 95.26}, Column("r", "pct")) == "95.3%"
+            assert cell({}, Column("n", "int")) == "—"

@@ -1,7 +1,7 @@
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 
 from portal.core import registry
+from portal.core.numbers import grouped
 
 register = template.Library()
 
@@ -17,8 +17,8 @@ def cell(row: dict, column) -> str:
     if column.kind == "pct":
         return f"{value:.1f}%"
     if column.kind == "float":
-        return intcomma(f"{value:.1f}")
-    return intcomma(value)
+        return grouped(value, 1)
+    return grouped(value)
 
 
 @register.filter
