@@ -218,3 +218,13 @@ def test_reward_basis_counts_this_years_crossers_taxes_against_last_year(world, 
     assert "如皋市" in city.get(reverse("upscaling:reward") + "?year=2026").content.decode()
     assert city.get(reverse("upscaling:reward") + "?year=2026&format=xlsx").content[:2] == b"PK"
     assert "如皋市" not in login(world.users["county"]).get(reverse("upscaling:reward")).content.decode()
+
+
+def test_the_pool_list_shows_each_entrys_current_tier(world, login):
+    """The row's tier control starts on the entry's own tier: saving a row unchanged never takes it out."""
+    entry = _pooled(world.e_haian)
+    entry.tier = 1
+    entry.save()
+    page = login(world.users["county"]).get(reverse("upscaling:pool")).content.decode()
+    select = page.split(f'id="tier-{entry.pk}"')[1].split("</select>")[0]
+    assert '<option value="1" selected>' in select and '<option value="" selected>' not in select
