@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.accounts.scoping import grant_object, grantees
+from portal.accounts.scoping import grant_object, grantees, is_granted
 from portal.audit import services as audit
 from portal.audit.models import AuditEntry
 from portal.core import bounds
@@ -399,6 +399,8 @@ def create_platform_system(*, platform: Platform, name: str) -> tuple[User, Toke
         grant_object(user, platform)
     elif user.role != Role.PLATFORM_OPERATOR or user.has_usable_password():
         raise ValidationError({"name": _("该名称已被使用。")})
+    elif not is_granted(user, platform):  # another platform's system: its token must keep working
+        raise ValidationError({"name": _("该名称已是另一服务平台的数据接口,请换一个名称。")})
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
     audit.record(actor=None, action=AuditEntry.Action.CREATE, model="authtoken.Token", object_id=str(user.pk),

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps as django_apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -362,3 +362,14 @@ def test_the_command_prints_a_working_token_and_rotates_it(world):
     assert client.post(url, {"items": [_item(world.e_haian, "C-1")]}, format="json").status_code == 200
     call_command("create_platform_system", "haian-sys", "--platform", str(world.platform.pk), stdout=io.StringIO())
     assert client.post(url, {"items": [_item(world.e_haian, "C-1")]}, format="json").status_code == 401
+
+
+def test_a_system_name_of_another_platform_is_refused_and_its_token_kept(world):
+    _user, token = services.create_platform_system(platform=world.platform, name="haian-sys")
+    other = f.PlatformFactory(region=world.rugao, name="如皋平台")
+    with pytest.raises(ValidationError, match="另一服务平台"):
+        services.create_platform_system(platform=other, name="haian-sys")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    url = reverse("platforms_api:service-records", args=[world.platform.pk])
+    assert client.post(url, {"items": [_item(world.e_haian, "C-2")]}, format="json").status_code == 200
