@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.enterprises.credit_code import make_code
 from portal.enterprises.models import Enterprise, Industry, SizeClass
 from portal.enterprises.standards import current_standard
+from portal.enterprises.synthetic import enterprise_name
 from portal.regions.models import Region
 
 from .models import CountyTarget, DispatchNote, MonthlySales, MonthlySource, PoolEntry, Screening, Stage
@@ -33,15 +34,19 @@ def load(*, users: dict) -> None:
                      new_output=(SEED_OUTPUT_PER_YEAR * n / total).quantize(Decimal("0.01")))
         for year in (today.year - 1, today.year, today.year + 1) for name, n in SEED_TARGETS.items()])
     industry = Industry.objects.get(code="C")
+    # Manufacturing divisions (GB/T 4754 C13–C43): each candidate is named for the trade it is in.
+    divisions = list(Industry.objects.filter(code__regex=r"^(1[3-9]|[23][0-9]|4[0-3])$")) or [industry]
+    taken = set(Enterprise.objects.values_list("name", flat=True))
     standard = current_standard()
     names = list(SEED_TARGETS)
     weights = [SEED_TARGETS[n] for n in names]
     enterprises = []
     for i in range(CANDIDATES):
         region = counties[rng.choices(names, weights)[0]]
+        division = rng.choice(divisions)
         enterprises.append(Enterprise(
-            credit_code=make_code(f"9132{region.code[2:6]}MA{i:07d}"[:17]), name=f"{region.name}培育{i + 1:04d}工业有限公司",
-            region=region, region_path=region.path, industry=industry, employees=None, assets=None,
+            credit_code=make_code(f"9132{region.code[2:6]}MA{i:07d}"[:17]), name=enterprise_name(rng, region, division, taken),
+            region=region, region_path=region.path, industry=division, employees=None, assets=None,
             revenue=Decimal(rng.randint(500, 1999)), size_class=SizeClass.UNKNOWN, size_standard=standard))
     Enterprise.objects.bulk_create(enterprises, batch_size=2000)
     entries, months = [], []

@@ -80,5 +80,6 @@ def test_the_reviewer_reads_grouped_numbers_and_wide_analysis_tables_scroll_in_t
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # the table is wider: it scrolls inside
     box.focus()
     page.keyboard.press("ArrowRight")
-    assert box.evaluate("el => el.scrollLeft > 0")  # by keyboard too
+    # by keyboard too (the browser scrolls after the key event: wait for it, up to the default timeout)
+    page.wait_for_function("el => el.scrollLeft > 0", arg=box.element_handle())
     expect(page.get_by_test_id("totals")).to_contain_text("1,234,567.8")
